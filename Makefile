@@ -1,0 +1,52 @@
+# Everyday commands. Each target works on a fresh machine with Python 3.11, make and apt.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench translations clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "Installing python3-venv with apt (needed to create the virtual environment)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y python3-venv; else sudo apt-get install -y python3-venv; fi; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+instance/secret_key:
+	@mkdir -p instance
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+	@chmod 600 $@
+
+translations: $(INSTALLED)
+	$(BIN)/portal translations compile
+
+run: $(INSTALLED) instance/secret_key translations
+	$(BIN)/portal db upgrade
+	$(BIN)/portal demo load
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn \
+	  --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'portal:create_app()'
+
+test: $(INSTALLED) translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(INSTALLED) translations
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Ankomst: a multilingual self-service portal for a municipal refugee service."""
+
+import hashlib
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from portal import config as portal_config
+from portal import db, errors, health, i18n, pages, profile, security
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _static_url(filename: str) -> str:
+    """A versioned static URL, so browsers can cache the file for a year."""
+    versions = current_app.extensions["static_versions"]
+    if filename not in versions:
+        data = (Path(current_app.static_folder) / filename).read_bytes()
+        versions[filename] = hashlib.sha256(data).hexdigest()[:10]
+    return url_for("static", filename=filename, v=versions[filename])
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints and commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+    )
+    app.config.update(portal_config.defaults())
+    app.config.update(portal_config.from_environment())
+    if config:
+        app.config.update(config)
+    portal_config.validate(app.config)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    app.extensions["static_versions"] = {}
+    app.jinja_env.globals["static_url"] = _static_url
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    profile.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    pages.init_app(app)
+    health.init_app(app)
+    errors.init_app(app)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,147 @@
+"""The `portal` command: Flask's CLI plus db, demo, staff and translations commands."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from portal import db, schema, translations_admin
+from portal.demo import load_demo_data
+from portal.profile import get_profile
+from portal.staff.services import StaffAccountError, create_or_update_account
+
+
+def _create_app():
+    from portal import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """Ankomst portal management."""
+
+
+# --- database -----------------------------------------------------------------------------
+@click.group("db")
+def db_group():
+    """Schema migrations."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply migrations up to REVISION (default: the newest)."""
+    schema.upgrade(db.get_engine(), revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Undo migrations down to REVISION (e.g. base)."""
+    schema.downgrade(db.get_engine(), revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Write a new migration from the models (for developers)."""
+    schema.revision(db.get_engine(), message)
+
+
+# --- demo and staff -----------------------------------------------------------------------
+@click.group("demo")
+def demo_group():
+    """Demo data."""
+
+
+@demo_group.command("load")
+def demo_load():
+    """Create the demo administrator with a new random password and print the login."""
+    login = load_demo_data(db.get_session(), get_profile())
+    click.echo(
+        f"Demo staff login: {login['email']} / {login['password']}\n"
+        "(a new password on every `make run`; the staff pages arrive with issue #5)"
+    )
+
+
+@click.group("staff")
+def staff_group():
+    """Staff accounts."""
+
+
+@staff_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "caseworker", "reception"]))
+@click.option("--department", default=None, help="A department key from the profile.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def staff_create(email, name, role, department, password_stdin):
+    """Create a staff account (or reset one). The password is never taken from the command line."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = create_or_update_account(
+            db.get_session(),
+            get_profile(),
+            email=email,
+            name=name,
+            role=role,
+            department=department,
+            password=password,
+        )
+    except StaffAccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Staff account {account.email} ({account.role}) is ready.")
+
+
+# --- translations -------------------------------------------------------------------------
+@click.group("translations")
+def translations_group():
+    """UI catalogs and translated pages."""
+
+
+@translations_group.command("extract")
+def translations_extract():
+    """Collect UI strings from code and templates into translations/messages.pot."""
+    translations_admin.extract()
+
+
+@translations_group.command("update")
+def translations_update():
+    """Merge messages.pot into every catalog (creating missing ones)."""
+    translations_admin.update()
+
+
+@translations_group.command("compile")
+def translations_compile():
+    """Compile every catalog to .mo."""
+    translations_admin.compile_catalogs()
+
+
+@translations_group.command("status")
+def translations_status():
+    """Share of UI strings translated and the state of each page, per locale."""
+    report = translations_admin.status(current_app.extensions["pages"])
+    click.echo(report.text)
+    if not report.complete:
+        raise SystemExit(1)
+
+
+@translations_group.command("stamp")
+@click.argument("locale")
+@click.argument("slugs", nargs=-1)
+def translations_stamp(locale, slugs):
+    """Mark translated pages as made from the current Norwegian source (after updating them)."""
+    stamped = translations_admin.stamp(current_app.extensions["pages"], locale, slugs)
+    click.echo(f"Stamped {stamped} page(s) of {locale}.")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (db_group, demo_group, staff_group, translations_group):
+        app.cli.add_command(group)

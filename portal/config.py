@@ -1,0 +1,70 @@
+"""Configuration. The only module that reads the environment."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROFILE = ROOT / "deploy" / "profiles" / "stavanger.toml"
+DEVELOPMENT_SECRET_KEY = "development-only-insecure-key"  # noqa: S105 - refused in production
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(environ=None) -> dict:
+    """Build the Flask config from PORTAL_* variables."""
+    env = os.environ if environ is None else environ
+    mode = env.get("PORTAL_ENV", "development")
+    production = mode == "production"
+    instance = Path(env.get("PORTAL_INSTANCE_DIR", ROOT / "instance"))
+    return {
+        "PORTAL_ENV": mode,
+        "SECRET_KEY": env.get("PORTAL_SECRET_KEY")
+        or ("" if production else DEVELOPMENT_SECRET_KEY),
+        "DATABASE_URL": env.get("PORTAL_DATABASE_URL") or f"sqlite:///{instance / 'portal.db'}",
+        "PROFILE_PATH": env.get("PORTAL_PROFILE") or str(DEFAULT_PROFILE),
+        "PAGE_CACHE": _flag(env.get("PORTAL_PAGE_CACHE"), default=True),
+        "SESSION_COOKIE_SECURE": _flag(env.get("PORTAL_COOKIE_SECURE"), default=production),
+        "LOG_LEVEL": env.get("PORTAL_LOG_LEVEL", "INFO"),
+        "INSTANCE_DIR": str(instance),
+    }
+
+
+def defaults() -> dict:
+    """Settings that are the same everywhere."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "LANGUAGE_COOKIE": "lang",
+        "LANGUAGE_COOKIE_MAX_AGE": 365 * 24 * 3600,
+        # A slow phone user may keep a form open for hours; tokens stay valid for the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "PAGES_DIR": str(ROOT / "translations"),
+    }
+
+
+def validate(config: dict) -> None:
+    """Refuse settings that would be unsafe in production."""
+    if config.get("PORTAL_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            "PORTAL_SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters in production, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if not config.get("SESSION_COOKIE_SECURE"):
+        raise ConfigError("PORTAL_COOKIE_SECURE must not be turned off in production.")

@@ -1,0 +1,45 @@
+"""Translated error pages that never show a stack trace."""
+
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from portal import i18n
+
+PLAIN_500 = "500 Internal Server Error / Intern feil\n"
+
+
+def _pick_locale() -> None:
+    """Error pages speak the language of the URL, else the visitor's negotiated language."""
+    if g.get("portal_locale"):
+        return
+    first_segment = request.path.strip("/").split("/", 1)[0]
+    locale = i18n.get_locale_by_code(first_segment)
+    if locale is None:
+        code = i18n.negotiate(i18n.request_language_cookie(), request.accept_languages)
+        locale = i18n.get_locale_by_code(code)
+    g.portal_locale = locale
+
+
+def _render(status: int):
+    _pick_locale()
+    return render_template(f"errors/{status}.html"), status
+
+
+def _http_error(error: HTTPException):
+    if error.code == 404:
+        return _render(404)
+    if error.code == 405:
+        return _render(405)
+    return error
+
+
+def _server_error(error):
+    try:
+        return _render(500)
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
+        return PLAIN_500, 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _server_error)

@@ -1,0 +1,28 @@
+"""Locale-aware formatting of profile facts (Babel/CLDR), shared by templates and pages."""
+
+from datetime import datetime
+
+from babel import Locale
+from babel.dates import format_interval, get_day_names
+
+from portal.profile import OpeningHours
+
+
+def _day_range(days: tuple[int, ...], locale: Locale) -> str:
+    names = get_day_names("wide", context="stand-alone", locale=locale)
+    if len(days) > 2 and list(days) == list(range(days[0], days[-1] + 1)):
+        return f"{names[days[0]]}–{names[days[-1]]}"
+    return ", ".join(names[day] for day in days)
+
+
+def opening_hours_lines(hours: tuple[OpeningHours, ...], locale_name: str) -> list[tuple[str, str]]:
+    """[(days, times)] in the reader's language, e.g. ("mandag–fredag", "08:00–15:00")."""
+    locale = Locale.parse(locale_name)
+    today = datetime(2000, 1, 3)  # any date: only the times are formatted
+    lines = []
+    for block in hours:
+        start = today.replace(hour=block.opens.hour, minute=block.opens.minute)
+        end = today.replace(hour=block.closes.hour, minute=block.closes.minute)
+        times = format_interval(start, end, "Hm", locale=locale)
+        lines.append((_day_range(block.days, locale), times))
+    return lines

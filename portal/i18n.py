@@ -1,0 +1,144 @@
+"""Locale registry, language negotiation and the URL language prefix."""
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, abort, current_app, g, request
+from flask_babel import Babel
+
+from portal.config import ROOT
+
+REGISTRY_FILE = ROOT / "translations" / "locales.toml"
+SOURCE_LOCALE = "nb"
+# Tags people's browsers send that Babel or our URLs spell differently.
+ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "nno": "nb", "prs": "fa-af", "fa-af": "fa-af"}
+STATUSES = ("source", "reviewed", "unreviewed", "outdated", "missing")
+
+
+@dataclass(frozen=True)
+class PortalLocale:
+    """One language the portal offers."""
+
+    code: str  # URL prefix, lower case BCP 47
+    gettext: str  # catalog and folder name
+    name: str  # own name, own script
+    english: str
+    dir: str  # "ltr" or "rtl"
+    catalog: str  # source / reviewed / unreviewed
+
+    @property
+    def tag(self) -> str:
+        """BCP 47 tag for lang and hreflang attributes (fa-AF, not fa-af)."""
+        language, _, region = self.code.partition("-")
+        return f"{language}-{region.upper()}" if region else language
+
+    @property
+    def rtl(self) -> bool:
+        return self.dir == "rtl"
+
+
+@cache
+def load_registry(path: Path = REGISTRY_FILE) -> dict[str, PortalLocale]:
+    """All locales by URL code, in picker order."""
+    with open(path, "rb") as handle:
+        entries = tomllib.load(handle)["locale"]
+    return {entry["code"]: PortalLocale(**entry) for entry in entries}
+
+
+def locales() -> list[PortalLocale]:
+    return list(load_registry().values())
+
+
+def get_locale_by_code(code: str) -> PortalLocale | None:
+    return load_registry().get(code.lower())
+
+
+def current_locale() -> PortalLocale:
+    """The locale of this request (the URL prefix), Norwegian outside public pages."""
+    return g.get("portal_locale") or load_registry()[SOURCE_LOCALE]
+
+
+def match_language_tag(tag: str) -> str | None:
+    """Map a browser language tag (ar-SY, fa-AF, no) to one of our URL codes."""
+    tag = tag.strip().lower().replace("_", "-")
+    registry = load_registry()
+    if tag in ALIASES:
+        return ALIASES[tag]
+    if tag in registry:
+        return tag
+    primary = tag.split("-", 1)[0]
+    if primary in ALIASES:
+        return ALIASES[primary]
+    return primary if primary in registry else None
+
+
+def negotiate(cookie_value: str | None, accept_languages) -> str:
+    """Remembered choice first, then Accept-Language by quality, then Norwegian."""
+    if cookie_value and get_locale_by_code(cookie_value):
+        return cookie_value.lower()
+    for tag, _quality in accept_languages:
+        code = match_language_tag(tag)
+        if code:
+            return code
+    return SOURCE_LOCALE
+
+
+def _pull_language(endpoint, values):
+    if values is None or "lang" not in values:
+        return
+    locale = get_locale_by_code(values.pop("lang"))
+    if locale is None:
+        abort(404)
+    g.portal_locale = locale
+
+
+def _add_language(endpoint, values):
+    if "lang" in values or not g.get("portal_locale"):
+        return
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = g.portal_locale.code
+
+
+def _select_babel_locale() -> str:
+    return current_locale().gettext
+
+
+def init_app(app: Flask) -> None:
+    """Babel with our locale selector, and the language prefix on public URLs."""
+    Babel(app, locale_selector=_select_babel_locale)
+    app.url_value_preprocessor(_pull_language)
+    app.url_defaults(_add_language)
+
+    @app.context_processor
+    def _inject_locale():
+        return {
+            "portal_locale": current_locale(),
+            "portal_locales": locales(),
+            "path_without_language": path_without_language(),
+        }
+
+
+def path_without_language() -> str:
+    """The current path with its language prefix removed (/nb/contact -> /contact)."""
+    prefix = f"/{current_locale().code}/"
+    if request.path.startswith(prefix):
+        return request.path[len(prefix) - 1 :]
+    return "/"
+
+
+def language_cookie(code: str) -> dict:
+    """Arguments for set_cookie when a person picks a language."""
+    return {
+        "key": current_app.config["LANGUAGE_COOKIE"],
+        "value": code,
+        "max_age": current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
+        "secure": current_app.config["SESSION_COOKIE_SECURE"],
+        "httponly": True,
+        "samesite": "Lax",
+    }
+
+
+def request_language_cookie() -> str | None:
+    return request.cookies.get(current_app.config["LANGUAGE_COOKIE"])

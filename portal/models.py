@@ -1,0 +1,5 @@
+"""One place that imports every feature's models, so metadata is complete for Alembic and tests."""
+
+
+def import_all_models() -> None:
+    import portal.staff.models  # noqa: F401

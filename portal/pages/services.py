@@ -1,0 +1,52 @@
+"""Rules for the public pages: filling profile facts in, choosing a language, safe redirects."""
+
+import re
+
+from flask import render_template
+from markupsafe import Markup, escape
+
+from portal import i18n
+from portal.profile import Profile
+
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+# A path inside the portal: no scheme, no host, no "//" or backslash tricks.
+SAFE_NEXT_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.\-]*$")
+
+
+def _ltr(text: str) -> Markup:
+    """Numbers and addresses keep their order inside right-to-left text."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % text
+
+
+def placeholder_values(profile: Profile) -> dict[str, Markup]:
+    """What each {{placeholder}} in a page becomes (HTML, escaped)."""
+    return {
+        "municipality": Markup("<bdi>%s</bdi>") % profile.municipality,
+        "service": Markup("<bdi>%s</bdi>") % profile.service_name,
+        "phone": Markup('<a href="tel:%s">%s</a>') % (profile.phone_e164, _ltr(profile.phone)),
+        "email": Markup('<a href="mailto:%s">%s</a>') % (profile.email, _ltr(profile.email)),
+        "contact_card": Markup(render_template("pages/_contact_card.html")),
+    }
+
+
+def fill_placeholders(body_html: str, profile: Profile) -> Markup:
+    """Replace {{name}} with profile facts; a block placeholder replaces its whole paragraph."""
+    values = placeholder_values(profile)
+    for name, value in values.items():
+        body_html = body_html.replace(f"<p>{{{{{name}}}}}</p>", str(value))
+
+    def substitute(match: re.Match) -> str:
+        value = values.get(match.group(1))
+        return str(value) if value is not None else str(escape(match.group(0)))
+
+    return Markup(PLACEHOLDER.sub(substitute, body_html))
+
+
+def path_in_other_language(path_without_language: str | None, code: str) -> str:
+    """The same page under another language prefix; the home page if the path looks unsafe."""
+    locale = i18n.get_locale_by_code(code)
+    prefix = f"/{locale.code}" if locale else f"/{i18n.SOURCE_LOCALE}"
+    path = path_without_language or "/"
+    if not SAFE_NEXT_PATH.match(path):
+        path = "/"
+    return prefix + path

@@ -1,0 +1,55 @@
+"""Public pages: language negotiation at /, the home page, information pages, the picker."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from portal import i18n
+from portal.page_cache import cached_page
+from portal.pages import services
+from portal.pages.content import SLUGS
+from portal.profile import get_profile
+
+bp = Blueprint("pages", __name__)
+
+
+def _library():
+    return current_app.extensions["pages"]
+
+
+@bp.get("/")
+def root():
+    """Send the visitor to their language: cookie, then Accept-Language, then Norwegian."""
+    code = i18n.negotiate(i18n.request_language_cookie(), request.accept_languages)
+    response = redirect(url_for("pages.home", lang=code))
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/<lang>/")
+@cached_page
+def home():
+    locale = i18n.current_locale()
+    topics = [_library().get(locale.gettext, slug) for slug in SLUGS]
+    return render_template("pages/home.html", topics=topics)
+
+
+@bp.get("/<lang>/<slug>")
+@cached_page
+def show_page(slug):
+    locale = i18n.current_locale()
+    page = _library().get(locale.gettext, slug)
+    if page is None:
+        abort(404)
+    body = services.fill_placeholders(page.body_html, get_profile())
+    return render_template("pages/page.html", page=page, body=body)
+
+
+@bp.get("/language/<code>")
+def choose_language(code):
+    """Remember the chosen language and show the same page in it (works without JavaScript)."""
+    if i18n.get_locale_by_code(code) is None:
+        abort(404)
+    target = services.path_in_other_language(request.args.get("next"), code)
+    response = redirect(target)
+    response.set_cookie(**i18n.language_cookie(code.lower()))
+    return response

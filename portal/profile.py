@@ -1,0 +1,102 @@
+"""The municipality profile: one TOML file with the facts that differ between municipalities."""
+
+import tomllib
+from dataclasses import dataclass
+from datetime import time
+
+from flask import Flask, current_app
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ProfileError(ValueError):
+    """The profile file is incomplete or inconsistent."""
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Hours that apply to a run of weekdays (0 = Monday)."""
+
+    days: tuple[int, ...]
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
+class Department:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    municipality: str
+    service_name: str
+    visiting_address: str
+    postal_address: str
+    phone: str
+    phone_e164: str
+    email: str
+    timezone: str
+    opening_hours: tuple[OpeningHours, ...]
+    departments: tuple[Department, ...]
+
+    def department(self, key: str) -> Department | None:
+        return next((d for d in self.departments if d.key == key), None)
+
+
+def _parse_hours(block: dict) -> OpeningHours:
+    try:
+        days = tuple(WEEKDAYS.index(day) for day in block["days"])
+        opens = time.fromisoformat(block["opens"])
+        closes = time.fromisoformat(block["closes"])
+    except (KeyError, ValueError) as error:
+        raise ProfileError(f"bad opening_hours entry {block!r}: {error}") from error
+    if closes <= opens:
+        raise ProfileError(f"opening hours close before they open: {block!r}")
+    return OpeningHours(days=days, opens=opens, closes=closes)
+
+
+def parse(data: dict) -> Profile:
+    """Build a Profile from parsed TOML, refusing missing facts."""
+    try:
+        municipality = data["municipality"]
+        contact = data["contact"]
+        departments = tuple(Department(d["key"], d["name"]) for d in data["departments"])
+        hours = tuple(_parse_hours(block) for block in data["opening_hours"])
+        return Profile(
+            municipality=municipality["name"],
+            service_name=municipality["service_name"],
+            visiting_address=contact["visiting_address"],
+            postal_address=contact["postal_address"],
+            phone=contact["phone"],
+            phone_e164=contact["phone_e164"],
+            email=contact["email"],
+            timezone=municipality.get("timezone", "Europe/Oslo"),
+            opening_hours=hours,
+            departments=departments,
+        )
+    except KeyError as error:
+        raise ProfileError(f"the profile lacks {error}") from error
+
+
+def load(path: str) -> Profile:
+    with open(path, "rb") as handle:
+        return parse(tomllib.load(handle))
+
+
+def init_app(app: Flask) -> None:
+    profile = load(app.config["PROFILE_PATH"])
+    app.extensions["profile"] = profile
+
+    from portal.formatting import opening_hours_lines
+
+    app.jinja_env.globals["opening_hours_lines"] = opening_hours_lines
+
+    @app.context_processor
+    def _inject_profile():
+        return {"profile": profile}
+
+
+def get_profile() -> Profile:
+    return current_app.extensions["profile"]
