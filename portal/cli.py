@@ -4,7 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from portal import db, schema, translations_admin
 from portal.demo import load_demo_data
@@ -24,7 +24,7 @@ def main():
 
 
 # --- database -----------------------------------------------------------------------------
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group():
     """Schema migrations."""
 
@@ -53,7 +53,7 @@ def db_revision(message):
 
 
 # --- demo and staff -----------------------------------------------------------------------
-@click.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group():
     """Demo data."""
 
@@ -68,7 +68,7 @@ def demo_load():
     )
 
 
-@click.group("staff")
+@click.group("staff", cls=AppGroup)
 def staff_group():
     """Staff accounts."""
 
@@ -101,7 +101,7 @@ def staff_create(email, name, role, department, password_stdin):
 
 
 # --- translations -------------------------------------------------------------------------
-@click.group("translations")
+@click.group("translations", cls=AppGroup)
 def translations_group():
     """UI catalogs and translated pages."""
 

@@ -25,11 +25,12 @@ def _render(status: int):
     return render_template(f"errors/{status}.html"), status
 
 
+TRANSLATED_PAGES = {400, 404, 405}
+
+
 def _http_error(error: HTTPException):
-    if error.code == 404:
-        return _render(404)
-    if error.code == 405:
-        return _render(405)
+    if error.code in TRANSLATED_PAGES:
+        return _render(error.code)
     return error
 
 

@@ -1,0 +1,78 @@
+"""Fixtures: an app per test on a fresh database (SQLite file, or PostgreSQL when configured)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from portal import create_app, db, schema
+from portal.config import ROOT
+
+TEST_DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+
+
+def _reset_database(url: str) -> None:
+    """Drop every table so each test starts from an empty, freshly migrated database."""
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        for table in inspect(connection).get_table_names():
+            connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    if TEST_DATABASE_URL:
+        _reset_database(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path / 'portal.db'}"
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Factory: an app with test settings, overridable per test; the schema is migrated."""
+    apps = []
+
+    def _make(**overrides):
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "DATABASE_URL": database_url,
+            "ARGON2_CHEAPEST": True,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+        }
+        config.update(overrides)
+        app = create_app(config)
+        with app.app_context():
+            schema.upgrade(db.get_engine())
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def pages_copy(tmp_path) -> Path:
+    """A private copy of translations/ that a test may change."""
+    target = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", target, ignore=shutil.ignore_patterns("*.mo"))
+    return target

@@ -1,0 +1,58 @@
+"""The portal command: migrations, demo data, staff accounts."""
+
+from sqlalchemy import select
+
+from portal import db
+from portal.security import verify_password
+from portal.staff.models import StaffAccount
+
+
+def _account(app, email):
+    with app.app_context():
+        return (
+            db.get_session().scalars(select(StaffAccount).where(StaffAccount.email == email)).one()
+        )
+
+
+def test_db_upgrade_is_idempotent(runner):
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Database at head." in result.output
+
+
+def test_demo_load_prints_a_working_login(app, runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("Demo staff login"))
+    email, password = line.split(": ", 1)[1].split(" / ")
+    account = _account(app, email)
+    assert account.role == "admin"
+    assert account.password_hash.startswith("$argon2id$")
+    with app.app_context():
+        assert verify_password(account.password_hash, password)
+
+
+def test_staff_create_reads_the_password_from_stdin(app, runner):
+    result = runner.invoke(
+        args=["staff", "create", "--email", "Kari@Example.org", "--name", "Kari Nordmann",
+              "--role", "caseworker", "--department", "introduction", "--password-stdin"],
+        input="correct horse battery staple\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    account = _account(app, "kari@example.org")
+    assert account.department == "introduction"
+    with app.app_context():
+        assert verify_password(account.password_hash, "correct horse battery staple")
+    assert "correct horse" not in result.output
+
+
+def test_staff_create_refuses_bad_input(runner):
+    base = ["staff", "create", "--email", "a@example.org", "--name", "A", "--password-stdin"]
+    short = runner.invoke(args=[*base, "--role", "admin"], input="short\n")
+    assert short.exit_code != 0 and "12 characters" in short.output
+    unknown = runner.invoke(
+        args=[*base, "--role", "caseworker", "--department", "kval9"], input="x" * 16 + "\n"
+    )
+    assert unknown.exit_code != 0 and "unknown department" in unknown.output
+    homeless = runner.invoke(args=[*base, "--role", "caseworker"], input="x" * 16 + "\n")
+    assert homeless.exit_code != 0 and "needs a department" in homeless.output

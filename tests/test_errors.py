@@ -1,0 +1,62 @@
+"""Translated error pages without stack traces; the health check."""
+
+from sqlalchemy import create_engine
+
+
+def test_404_in_the_language_of_the_url(client):
+    response = client.get("/uk/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert '<html lang="uk" dir="ltr">' in html
+    assert 'href="/uk/"' in html
+
+
+def test_404_outside_a_language_uses_negotiation(client):
+    response = client.get("/nowhere/at/all", headers={"Accept-Language": "ar"})
+    assert response.status_code == 404
+    assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
+
+
+def test_500_is_translated_and_shows_no_trace(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def explode():
+        raise RuntimeError("secret internal detail")
+
+    app.add_url_rule("/fa/explode", "explode", explode)
+    response = app.test_client().get("/fa/explode")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "secret internal detail" not in html and "Traceback" not in html
+    assert "51 91 40 20" in html  # tells the person how to get help
+
+
+def test_post_without_csrf_token_is_refused_with_a_translated_page(make_app):
+    app = make_app()
+    app.add_url_rule("/<lang>/form-test", "form_test", lambda: "accepted", methods=["POST"])
+    response = app.test_client().post("/uk/form-test", data={"name": "Olena"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<html lang="uk" dir="ltr">' in html and "accepted" not in html
+    assert "Traceback" not in html
+
+
+def test_405_is_a_translated_page(client):
+    response = client.post("/ar/contact")
+    assert response.status_code == 405
+    assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": True}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_fails_when_the_database_is_unreachable(app):
+    app.extensions["db_engine"] = create_engine("sqlite:////nonexistent-dir/x/portal.db")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] is False

@@ -1,0 +1,110 @@
+"""UI catalogs: complete, compilable, with the right plural forms; the status command."""
+
+import io
+import shutil
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
+
+from portal import translations_admin
+from portal.config import ROOT
+from portal.i18n import load_registry
+
+CATALOG_LOCALES = [loc for loc in load_registry().values() if loc.catalog != "source"]
+PLURAL_MSGID = "This website is available in %(num)d language."
+
+
+def _catalog(locale):
+    with open(translations_admin.catalog_path(locale), "rb") as handle:
+        return read_po(handle, locale=locale.gettext)
+
+
+@pytest.mark.parametrize("locale", CATALOG_LOCALES, ids=lambda loc: loc.code)
+def test_catalog_is_complete_and_compiles(locale):
+    translated, total = translations_admin.catalog_counts(locale)
+    assert total > 0 and translated == total, f"{locale.code}: {translated}/{total}"
+    write_mo(io.BytesIO(), _catalog(locale))
+    assert locale.catalog in {"reviewed", "unreviewed"}
+
+
+def test_catalog_template_matches_the_code():
+    """Every string in code and templates is in messages.pot (run `portal translations extract`)."""
+    from babel.messages.extract import extract_from_dir
+
+    with open(translations_admin.POT, "rb") as handle:
+        known = {message.id for message in read_po(handle) if message.id}
+    method_map = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"trimmed": "true"}}
+    found = {
+        message[2]
+        for message in extract_from_dir(
+            str(ROOT),
+            method_map,
+            options,
+            keywords={
+                "_": None,
+                "_l": None,
+                "gettext": None,
+                "ngettext": (1, 2),
+                "lazy_gettext": None,
+            },
+        )
+    }
+    assert found <= known, sorted(str(m) for m in found - known)
+
+
+@pytest.mark.parametrize(
+    ("gettext_locale", "forms", "groups"),
+    [
+        # numbers that must share a form; each group a different form
+        ("ar", 6, [(0,), (1,), (2,), (3, 10, 103), (11, 99, 111), (100, 101, 102)]),
+        ("uk", 3, [(1, 21, 101), (2, 4, 22, 34), (0, 5, 11, 12, 25)]),
+        ("ru", 3, [(1, 21, 101), (2, 4, 22, 34), (0, 5, 11, 12, 25)]),
+    ],
+)
+def test_plural_forms(gettext_locale, forms, groups):
+    locale = next(loc for loc in CATALOG_LOCALES if loc.gettext == gettext_locale)
+    catalog = _catalog(locale)
+    assert catalog.num_plurals == forms
+    message = catalog[PLURAL_MSGID]
+    assert len(message.string) == forms and all(message.string)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    translations = Translations(fp=buffer)
+    form_of = {n: translations.plural(n) for group in groups for n in group}
+    assert [len({form_of[n] for n in group}) for group in groups] == [1] * len(groups)
+    assert len({form_of[group[0]] for group in groups}) == forms
+    for n, form in form_of.items():
+        text = translations.ungettext(PLURAL_MSGID, message.id[1], n)
+        assert text == message.string[form], (gettext_locale, n)
+        assert "%(num)d" in text
+
+
+def test_status_reports_every_locale_and_passes(app):
+    report = translations_admin.status(app.extensions["pages"])
+    assert report.complete
+    for code in load_registry():
+        assert any(line.startswith(code + " ") for line in report.text.splitlines()), code
+    assert "9 unreviewed" in report.text and "9 source" in report.text
+
+
+def test_status_command_fails_when_a_string_is_untranslated(app, tmp_path, monkeypatch):
+    copy = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", copy)
+    monkeypatch.setattr(translations_admin, "TRANSLATIONS", copy)
+    locale = next(loc for loc in CATALOG_LOCALES if loc.code == "so")
+    catalog = _catalog(locale)
+    next(m for m in catalog if m.id == "Privacy").string = ""
+    with open(translations_admin.catalog_path(locale), "wb") as handle:
+        write_po(handle, catalog)
+    result = app.test_cli_runner().invoke(args=["translations", "status"])
+    assert result.exit_code == 1
+    assert "so " in result.output
+
+
+def test_status_command_succeeds_on_the_repository(runner):
+    result = runner.invoke(args=["translations", "status"])
+    assert result.exit_code == 0, result.output
