@@ -36,7 +36,8 @@ def extract() -> None:
     _pybabel(
         "extract", "-F", str(BABEL_CFG), "-k", "_l", "-k", "lazy_gettext",
         "--add-comments=i18n:", "--project=Ankomst", "--version=0.1",
-        "--copyright-holder=Ankomst", "--sort-by-file", "-o", str(POT), ".",
+        "--copyright-holder=Ankomst", "--sort-by-file", "--ignore-dirs=.* __pycache__",
+        "-o", str(POT), ".",
     )  # fmt: skip
 
 
