@@ -9,10 +9,11 @@ PORT ?= 8000
 .PHONY: run test lint format bench translations clean
 
 $(INSTALLED): pyproject.toml
-	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
-	  echo "Installing python3-venv with apt (needed to create the virtual environment)"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y python3-venv; else sudo apt-get install -y python3-venv; fi; }
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "Installing python3-venv with apt (Debian needs it to create a virtual environment)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv; \
+	  rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 from portal import db, errors, health, i18n, pages, profile, security
@@ -35,6 +36,10 @@ def create_app(config: dict | None = None) -> Flask:
     portal_config.validate(app.config)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.extensions["static_versions"] = {}
     app.jinja_env.globals["static_url"] = _static_url

@@ -34,6 +34,8 @@ def from_environment(environ=None) -> dict:
         "PAGE_CACHE": _flag(env.get("PORTAL_PAGE_CACHE"), default=True),
         "SESSION_COOKIE_SECURE": _flag(env.get("PORTAL_COOKIE_SECURE"), default=production),
         "LOG_LEVEL": env.get("PORTAL_LOG_LEVEL", "INFO"),
+        # How many reverse proxies in front of the app may set X-Forwarded-* (0: trust none).
+        "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES") or 0),
         "INSTANCE_DIR": str(instance),
     }
 

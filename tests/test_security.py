@@ -43,6 +43,14 @@ def test_hsts_when_served_over_https(client):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=63072000")
 
 
+def test_hsts_behind_a_trusted_proxy_only(make_app):
+    forwarded = {"X-Forwarded-Proto": "https"}
+    direct = make_app().test_client().get("/nb/", headers=forwarded)
+    assert "Strict-Transport-Security" not in direct.headers  # a spoofed header is not trusted
+    proxied = make_app(TRUSTED_PROXIES=1).test_client().get("/nb/", headers=forwarded)
+    assert "Strict-Transport-Security" in proxied.headers
+
+
 def test_server_error_page_also_has_headers(make_app):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule("/nb/boom", "boom", lambda: 1 / 0)
