@@ -59,7 +59,8 @@ def test_picker_links_lead_to_same_page_in_every_language(client, app):
     for code in ("nb", "en", "uk", "ru", "ar", "ti", "so", "fa-af", "fa", "ps", "ckb", "ku"):
         assert f'href="/language/{code}?next=/contact"' in html
     # The current language is marked for screen readers.
-    assert 'hreflang="so" aria-current="true">Soomaali<' in html
+    assert 'hreflang="so" aria-current="true"><span lang="so" dir="ltr">Soomaali</span>' in html
+    assert '<span lang="ar" dir="rtl">العربية</span>' in html
 
 
 @pytest.mark.parametrize(
