@@ -5,10 +5,11 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
+from flask_babel import format_date
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import cases, db, errors, health, i18n, limits, pages, profile, registration, security
 from portal import config as portal_config
-from portal import db, errors, health, i18n, pages, profile, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["static_versions"] = {}
     app.jinja_env.globals["static_url"] = _static_url
+    app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -50,7 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
     profile.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     pages.init_app(app)
+    registration.init_app(app)
+    cases.init_app(app)
     health.init_app(app)
     errors.init_app(app)
 

@@ -4,11 +4,12 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portal import db, schema, translations_admin
 from portal.demo import load_demo_data
 from portal.profile import get_profile
+from portal.registration.services import purge_expired_drafts
 from portal.staff.services import StaffAccountError, create_or_update_account
 
 
@@ -142,6 +143,16 @@ def translations_stamp(locale, slugs):
     click.echo(f"Stamped {stamped} page(s) of {locale}.")
 
 
+# --- retention ----------------------------------------------------------------------------
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Delete what is past its retention: expired registration drafts."""
+    deleted = purge_expired_drafts(db.get_session())
+    click.echo(f"Deleted {deleted} expired draft(s).")
+
+
 def register_commands(app: Flask) -> None:
     for group in (db_group, demo_group, staff_group, translations_group):
         app.cli.add_command(group)
+    app.cli.add_command(purge_command)

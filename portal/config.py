@@ -36,6 +36,8 @@ def from_environment(environ=None) -> dict:
         "LOG_LEVEL": env.get("PORTAL_LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of the app may set X-Forwarded-* (0: trust none).
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES") or 0),
+        # Flask-Limiter storage: redis://host:6379 in production (shared by all workers and hosts).
+        "RATELIMIT_STORAGE_URL": env.get("PORTAL_RATELIMIT_STORAGE_URL") or "memory://",
         "INSTANCE_DIR": str(instance),
     }
 
@@ -54,6 +56,11 @@ def defaults() -> dict:
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         "PAGES_DIR": str(ROOT / "translations"),
+        "RATELIMIT_LOOKUPS": "30 per minute",
+        "RATELIMIT_SUBMITS": "20 per hour",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "DRAFT_DAYS": 14,
     }
 
 

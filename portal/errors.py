@@ -25,7 +25,7 @@ def _render(status: int):
     return render_template(f"errors/{status}.html"), status
 
 
-TRANSLATED_PAGES = {400, 404, 405}
+TRANSLATED_PAGES = {400, 404, 405, 429}
 
 
 def _http_error(error: HTTPException):

@@ -130,14 +130,11 @@ def path_without_language() -> str:
 
 def language_cookie(code: str) -> dict:
     """Arguments for set_cookie when a person picks a language."""
-    return {
-        "key": current_app.config["LANGUAGE_COOKIE"],
-        "value": code,
-        "max_age": current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
-        "secure": current_app.config["SESSION_COOKIE_SECURE"],
-        "httponly": True,
-        "samesite": "Lax",
-    }
+    from portal.security import private_cookie
+
+    return private_cookie(
+        current_app.config["LANGUAGE_COOKIE"], code, current_app.config["LANGUAGE_COOKIE_MAX_AGE"]
+    )
 
 
 def request_language_cookie() -> str | None:

@@ -2,4 +2,6 @@
 
 
 def import_all_models() -> None:
+    import portal.cases.models  # noqa: F401
+    import portal.registration.models  # noqa: F401
     import portal.staff.models  # noqa: F401

@@ -29,6 +29,14 @@ class Department:
 
 
 @dataclass(frozen=True)
+class CaseRouting:
+    """Where a kind of case goes and how soon it should be handled."""
+
+    department: str
+    due_in_days: int
+
+
+@dataclass(frozen=True)
 class Profile:
     municipality: str
     service_name: str
@@ -40,9 +48,16 @@ class Profile:
     timezone: str
     opening_hours: tuple[OpeningHours, ...]
     departments: tuple[Department, ...]
+    case_routing: dict[str, CaseRouting]
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)
+
+    def route(self, case_type: str) -> str:
+        return self.case_routing[case_type].department
+
+    def due_days(self, case_type: str) -> int:
+        return self.case_routing[case_type].due_in_days
 
 
 def _parse_hours(block: dict) -> OpeningHours:
@@ -64,6 +79,14 @@ def parse(data: dict) -> Profile:
         contact = data["contact"]
         departments = tuple(Department(d["key"], d["name"]) for d in data["departments"])
         hours = tuple(_parse_hours(block) for block in data["opening_hours"])
+        routing = {
+            case_type: CaseRouting(entry["department"], int(entry["due_in_days"]))
+            for case_type, entry in data["cases"].items()
+        }
+        known = {d.key for d in departments}
+        for case_type, route in routing.items():
+            if route.department not in known:
+                raise ProfileError(f"cases.{case_type} routes to unknown {route.department!r}")
         return Profile(
             municipality=municipality["name"],
             service_name=municipality["service_name"],
@@ -75,6 +98,7 @@ def parse(data: dict) -> Profile:
             timezone=municipality.get("timezone", "Europe/Oslo"),
             opening_hours=hours,
             departments=departments,
+            case_routing=routing,
         )
     except KeyError as error:
         raise ProfileError(f"the profile lacks {error}") from error

@@ -32,6 +32,24 @@ def _add_security_headers(response):
     return response
 
 
+def private_cookie(key: str, value: str, max_age: int) -> dict:
+    """set_cookie arguments for a cookie only this site's server reads."""
+    return {
+        "key": key,
+        "value": value,
+        "max_age": max_age,
+        "secure": current_app.config["SESSION_COOKIE_SECURE"],
+        "httponly": True,
+        "samesite": "Lax",
+    }
+
+
+def no_store(response):
+    """For pages that show personal data: no copy in any cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def password_hasher() -> PasswordHasher:
     """argon2id; the cheapest parameters in tests (set by the test config)."""
     if current_app.config.get("ARGON2_CHEAPEST"):

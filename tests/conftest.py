@@ -1,6 +1,7 @@
 """Fixtures: an app per test on a fresh database (SQLite file, or PostgreSQL when configured)."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -76,3 +77,26 @@ def pages_copy(tmp_path) -> Path:
     target = tmp_path / "translations"
     shutil.copytree(ROOT / "translations", target, ignore=shutil.ignore_patterns("*.mo"))
     return target
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class FormFiller:
+    """Posts forms the way a browser does: first GET the page, then send its CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path: str) -> str:
+        html = self.client.get(path).get_data(as_text=True)
+        return CSRF_INPUT.search(html).group(1)
+
+    def post(self, path: str, data: dict, token_from: str | None = None, **kwargs):
+        data = {**data, "csrf_token": self.csrf_token(token_from or path)}
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def forms(client):
+    return FormFiller(client)

@@ -1,0 +1,9 @@
+"""Cases: every submission becomes one, with a status, a department and a timeline."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.cases.views import bp
+
+    app.register_blueprint(bp)

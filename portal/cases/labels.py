@@ -1,0 +1,28 @@
+"""Translated names of case codes, for the applicant's pages."""
+
+from flask_babel import lazy_gettext as _l
+
+CASE_TYPE_LABELS = {"family_reunification": _l("Registration of family reunification")}
+
+STATUS_LABELS = {
+    "received": _l("Received"),
+    "in_review": _l("Being processed"),
+    "waiting_for_applicant": _l("Waiting for an answer from you"),
+    "completed": _l("Completed"),
+    "rejected": _l("Not accepted"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+STATUS_EXPLANATIONS = {
+    "received": _l("We have received what you sent. A caseworker will look at it soon."),
+    "in_review": _l("A caseworker is working on your case."),
+    "waiting_for_applicant": _l("We need something from you. Read the messages below, or call us."),
+    "completed": _l("Your case is finished. We will contact you if we need anything more."),
+    "rejected": _l("Your case was not accepted. Call us if you have questions."),
+    "withdrawn": _l("This case was withdrawn."),
+}
+
+EVENT_LABELS = {
+    "received": _l("We received your registration"),
+    "status_changed": _l("Status changed"),
+}

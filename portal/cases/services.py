@@ -1,0 +1,69 @@
+"""Rules for cases: references, status links, creation with a first timeline event."""
+
+import secrets
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.cases.models import Case, CaseEvent
+from portal.tokens import looks_like_token, token_hash
+
+# No 0/O, 1/I/L or 5/S that people mix up when reading a reference aloud, and no vowels, so a
+# reference never spells a word.
+REFERENCE_ALPHABET = "2346789BCDFGHJKMNPQRTVWXYZ"
+REFERENCE_PREFIXES = {"family_reunification": "FG"}
+
+
+def new_reference(case_type: str) -> str:
+    """e.g. FG-7K3M-Q9TD: 8 characters from a 26-character alphabet (about 37 bits)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{REFERENCE_PREFIXES[case_type]}-{chars[:4]}-{chars[4:]}"
+
+
+def open_case(
+    session: Session,
+    *,
+    case_type: str,
+    department: str,
+    locale: str,
+    submission_key: str,
+    status_token: str,
+    due_in_days: int,
+) -> Case:
+    """Add a new case with status `received` and its first event (the caller commits)."""
+    case = Case(
+        reference=_unused_reference(session, case_type),
+        type=case_type,
+        status="received",
+        department=department,
+        due_date=date.today() + timedelta(days=due_in_days),
+        locale=locale,
+        submission_key=submission_key,
+        status_token_hash=token_hash(status_token),
+    )
+    case.events.append(CaseEvent(kind="received", status="received", visible_to_applicant=True))
+    session.add(case)
+    return case
+
+
+def _unused_reference(session: Session, case_type: str) -> str:
+    while True:
+        reference = new_reference(case_type)
+        if session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+            return reference
+
+
+def case_for_status_token(session: Session, token: str | None) -> Case | None:
+    """The case a private status link belongs to; None for anything else."""
+    if not looks_like_token(token):
+        return None
+    return session.scalars(select(Case).where(Case.status_token_hash == token_hash(token))).first()
+
+
+def case_by_submission_key(session: Session, key: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.submission_key == key)).first()
+
+
+def applicant_timeline(case: Case) -> list[CaseEvent]:
+    return [event for event in case.events if event.visible_to_applicant]

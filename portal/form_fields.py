@@ -1,0 +1,110 @@
+"""WTForms fields and validators shared by the public forms. Every message is translated."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+from portal import validation
+
+
+class CleanStringField(StringField):
+    """Text with surrounding spaces removed and inner runs of spaces collapsed."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = " ".join(self.data.split())
+
+
+class DateInput(TextInput):
+    input_type = "date"
+
+
+class LocalDateField(Field):
+    """A date typed as YYYY-MM-DD (the browser's date picker) or DD.MM.YYYY, in any digits."""
+
+    widget = DateInput()
+    FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+    def process_data(self, value):
+        # Stored drafts keep dates as ISO strings.
+        self.data = date.fromisoformat(value) if isinstance(value, str) and value else value
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = validation.normalise_digits(valuelist[0]).strip()
+        self.data = None
+        if not text:
+            return
+        for pattern in self.FORMATS:
+            try:
+                self.data = datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Enter a real date, for example 2024-03-27."))
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("The date cannot be in the future."))
+
+
+def not_before_1900(form, field):
+    if field.data and field.data.year < 1900:
+        raise ValidationError(_l("Check the year: the date is too long ago."))
+
+
+def national_id(form, field):
+    """A Norwegian fødselsnummer or D-number, with both check digits right."""
+    if not field.data:
+        return
+    if validation.national_id_birth_date(field.data) is None:
+        raise ValidationError(
+            _l("Enter a valid fødselsnummer or D-number: 11 digits. Check that no digit is wrong.")
+        )
+    field.data = validation.compact_number(field.data)
+
+
+def duf_number(form, field):
+    if not field.data:
+        return
+    if not validation.is_duf_number(field.data):
+        raise ValidationError(_l("A DUF number has 12 digits. Check the number in your papers."))
+    field.data = validation.compact_number(field.data)
+
+
+def phone_number(form, field):
+    """Any valid phone number; Norwegian when it has no country code. Stored in E.164."""
+    if not field.data:
+        return
+    parsed = validation.parse_phone(field.data)
+    if parsed is None:
+        raise ValidationError(
+            _l(
+                "Enter a valid phone number. Numbers from other countries start with + and the country code."
+            )
+        )
+    field.data = parsed
+
+
+def latin_name(form, field):
+    if field.data and not validation.is_latin_name(field.data):
+        raise ValidationError(_l("Write the name with Latin letters (A–Z), as in the passport."))
+
+
+def any_script_name(form, field):
+    if field.data and not validation.is_name(field.data):
+        raise ValidationError(_l("A name can only have letters, spaces, hyphens and apostrophes."))

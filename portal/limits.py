@@ -1,0 +1,22 @@
+"""Rate limits (Flask-Limiter): per client address, in Redis when configured, else in memory."""
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
+
+
+def lookup_limit() -> str:
+    """Private-link lookups (status, resume): guessing tokens must be slow."""
+    return current_app.config["RATELIMIT_LOOKUPS"]
+
+
+def submit_limit() -> str:
+    """Form posts that create or send something."""
+    return current_app.config["RATELIMIT_SUBMITS"]
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
+    limiter.init_app(app)

@@ -1,0 +1,282 @@
+"""One form per step of the family-reunification registration."""
+
+from datetime import date, timedelta
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from portal.form_fields import (
+    CleanStringField,
+    LocalDateField,
+    any_script_name,
+    duf_number,
+    latin_name,
+    national_id,
+    not_before_1900,
+    not_in_future,
+    phone_number,
+)
+
+NAME_MAX = 200
+
+
+def options(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+REQUIRED_CHOICE = _l("Choose one of the answers.")
+YES_NO = options(("yes", _l("Yes")), ("no", _l("No")))
+
+
+def required(message):
+    return InputRequired(message=message)
+
+
+def length(maximum):
+    return Length(max=maximum, message=_l("Use at most %(max)d characters."))
+
+
+class EligibilityForm(FlaskForm):
+    lived_here_under_five_years = RadioField(
+        _l("Has the person you came to join lived in the municipality for less than five years?"),
+        choices=options(
+            ("yes", _l("Yes")),
+            ("no", _l("No, five years or more")),
+            ("unsure", _l("I am not sure")),
+        ),
+        validators=[required(REQUIRED_CHOICE)],
+    )
+    group = RadioField(
+        _l("Which of these describes the person you came to join?"),
+        choices=options(
+            ("refugee", _l("They have refugee status, or a residence permit on other grounds")),
+            ("resettlement", _l("They came to Norway as a resettlement refugee (quota refugee)")),
+            ("unaccompanied_minor", _l("They are, or were, an unaccompanied minor in the care of child welfare services")),
+            ("none", _l("None of these")),
+            ("unknown", _l("I do not know")),
+        ),
+        validators=[required(REQUIRED_CHOICE)],
+    )  # fmt: skip
+
+    def eligible(self) -> bool:
+        return self.lived_here_under_five_years.data != "no" and self.group.data != "none"
+
+
+class RegistrantForm(FlaskForm):
+    role = RadioField(
+        _l("Who is filling in this registration?"),
+        choices=options(
+            ("self", _l("I am the family member who has come (or will come) to Norway")),
+            ("relative", _l("I am a relative")),
+            ("helper", _l("I am helping someone, for example as a volunteer or at work")),
+        ),
+        validators=[required(REQUIRED_CHOICE)],
+    )
+    name = CleanStringField(
+        _l("Your name"),
+        description=_l("Only if you are a relative or a helper."),
+        # No Optional(): it would stop the chain before validate_name can require the name.
+        validators=[length(NAME_MAX), any_script_name],
+    )
+
+    def validate_name(self, field):
+        if self.role.data in ("relative", "helper") and not field.data:
+            raise ValidationError(_l("Write your name, so we know who to contact."))
+
+
+class ReferencePersonForm(FlaskForm):
+    full_name = CleanStringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Write the full name.")), length(NAME_MAX), any_script_name],
+    )
+    national_id = CleanStringField(
+        _l("Fødselsnummer or D-number"),
+        description=_l("11 digits. You find it on the residence card or in letters from NAV or the tax office."),
+        validators=[DataRequired(_l("Write the fødselsnummer or D-number.")), length(20), national_id],
+    )  # fmt: skip
+    phone = CleanStringField(
+        _l("Phone number (optional)"),
+        validators=[Optional(), length(30), phone_number],
+        render_kw={"type": "tel", "autocomplete": "off", "dir": "ltr"},
+    )
+    address = CleanStringField(
+        _l("Address in the municipality"),
+        validators=[DataRequired(_l("Write the address.")), length(200)],
+    )
+    settled_on = LocalDateField(
+        _l("Date they were settled in the municipality"),
+        description=_l("If you do not know the exact day, write the first day of the month."),
+        validators=[DataRequired(_l("Write the date.")), not_in_future, not_before_1900],
+    )
+
+    def validate_settled_on(self, field):
+        if field.data and field.data < date.today() - timedelta(days=5 * 365 + 1):
+            raise ValidationError(
+                _l("This is more than five years ago. The follow-up is for families of people who have lived here for less than five years. Call us if you are unsure.")
+            )  # fmt: skip
+
+
+RELATIONSHIPS = options(
+    ("", _l("Choose")),
+    ("spouse", _l("Spouse or partner")),
+    ("child", _l("Child")),
+    ("parent", _l("Parent")),
+    ("sibling", _l("Brother or sister")),
+    ("other", _l("Other family")),
+)
+
+
+def citizenship_choices() -> list[SelectChoice]:
+    """Countries named in the reader's language (Babel/CLDR), sorted by that name."""
+    locale = Locale.parse(str(get_locale()))
+    countries = [
+        (code, name)
+        for code, name in locale.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
+    ]
+    countries.sort(key=lambda item: item[1])
+    return options(("", _l("Choose")), ("stateless", _l("Stateless")), *countries)
+
+
+class FamilyMemberForm(FlaskForm):
+    passport_name = CleanStringField(
+        _l("Name as written in the passport"),
+        description=_l("With Latin letters (A–Z), exactly as in the passport or travel document."),
+        validators=[DataRequired(_l("Write the name as in the passport.")), length(NAME_MAX), latin_name],
+    )  # fmt: skip
+    native_name = CleanStringField(
+        _l("Name in their own language and script (optional)"),
+        validators=[Optional(), length(NAME_MAX), any_script_name],
+        render_kw={"dir": "auto"},
+    )
+    birth_date = LocalDateField(
+        _l("Date of birth"),
+        validators=[DataRequired(_l("Write the date of birth.")), not_in_future, not_before_1900],
+    )
+    relationship = SelectField(
+        _l("Relationship to the person they came to join"),
+        choices=RELATIONSHIPS,
+        validators=[DataRequired(_l("Choose the relationship."))],
+    )
+    citizenship = SelectField(
+        _l("Citizenship"),
+        validators=[DataRequired(_l("Choose the citizenship."))],
+    )
+    duf_number = CleanStringField(
+        _l("DUF number (optional)"),
+        description=_l("12 digits, on letters from UDI."),
+        validators=[Optional(), length(20), duf_number],
+        render_kw={"inputmode": "numeric", "dir": "ltr"},
+    )
+    national_id = CleanStringField(
+        _l("Fødselsnummer or D-number (optional)"),
+        description=_l("Only if they already have one."),
+        validators=[Optional(), length(20), national_id],
+        render_kw={"inputmode": "numeric", "dir": "ltr"},
+    )
+    arrival_date = LocalDateField(
+        _l("Date of arrival in Norway"),
+        description=_l("If they have not come yet, write the date you expect."),
+        validators=[DataRequired(_l("Write the date of arrival.")), not_before_1900],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.citizenship.choices = citizenship_choices()
+
+    def validate_arrival_date(self, field):
+        if field.data and field.data > date.today() + timedelta(days=2 * 365):
+            raise ValidationError(_l("The date is too far in the future. Check the year."))
+
+
+class PermitForm(FlaskForm):
+    application_date = LocalDateField(
+        _l("Date the application for family immigration was sent"),
+        validators=[DataRequired(_l("Write the date of the application.")), not_in_future, not_before_1900],
+    )  # fmt: skip
+    permit_date = LocalDateField(
+        _l("Date of the residence permit"),
+        description=_l("The date on the decision from UDI."),
+        validators=[
+            DataRequired(_l("Write the date of the permit.")),
+            not_in_future,
+            not_before_1900,
+        ],
+    )
+
+    def validate_permit_date(self, field):
+        start = self.application_date.data
+        if field.data and start and field.data < start:
+            raise ValidationError(_l("The permit cannot be dated before the application."))
+
+
+class LanguageForm(FlaskForm):
+    languages = CleanStringField(
+        _l("Which languages do you speak?"),
+        description=_l("For example: Arabic, English."),
+        validators=[DataRequired(_l("Write at least one language.")), length(200)],
+    )
+    interpreter_needed = RadioField(
+        _l("Do you need an interpreter when you talk to us?"),
+        choices=YES_NO,
+        validators=[required(REQUIRED_CHOICE)],
+    )
+    interpreter_language = CleanStringField(
+        _l("Language for the interpreter"),
+        description=_l("Only if you need an interpreter."),
+        validators=[length(100)],  # no Optional(): validate_interpreter_language must run
+    )
+    interpreter_dialect = CleanStringField(
+        _l("Dialect (optional)"),
+        validators=[Optional(), length(100)],
+    )
+
+    def validate_interpreter_language(self, field):
+        if self.interpreter_needed.data == "yes" and not field.data:
+            raise ValidationError(_l("Write which language the interpreter should speak."))
+
+
+class ContactForm(FlaskForm):
+    phone = CleanStringField(
+        _l("Phone number"),
+        description=_l("Numbers from other countries start with + and the country code."),
+        validators=[DataRequired(_l("Write a phone number.")), length(30), phone_number],
+        render_kw={"type": "tel", "autocomplete": "tel", "dir": "ltr"},
+    )
+    email = CleanStringField(
+        _l("Email (optional)"),
+        validators=[Optional(), length(254), Email(_l("Write a valid email address, like name@example.com."))],
+        render_kw={"type": "email", "autocomplete": "email", "dir": "ltr"},
+    )  # fmt: skip
+    preferred_channel = RadioField(
+        _l("How do you want us to contact you?"),
+        choices=options(
+            ("sms", _l("Text message (SMS)")),
+            ("call", _l("Phone call")),
+            ("email", _l("Email")),
+        ),
+        validators=[required(REQUIRED_CHOICE)],
+    )
+
+    def validate_preferred_channel(self, field):
+        if field.data == "email" and not self.email.data:
+            raise ValidationError(_l("Write your email address above, or choose another way."))
+
+
+class SubmitForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I have read how my information will be used, and the answers are correct."),
+        validators=[DataRequired(_l("Tick the box to confirm before you send."))],
+    )
+
+
+class DeleteDraftForm(FlaskForm):
+    """Only the CSRF token: deleting needs a POST from our own page."""
+
+
+class RemoveMemberForm(FlaskForm):
+    """Only the CSRF token."""

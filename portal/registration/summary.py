@@ -1,0 +1,71 @@
+"""The "check your answers" page: every answer with its question and a change link."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from wtforms import BooleanField, RadioField, SelectField
+
+from portal.form_fields import LocalDateField
+from portal.registration import forms, services
+from portal.registration.steps import SIMPLE_STEPS
+from portal.registration.urls import step_url
+from portal.validation import format_phone
+
+
+@dataclass
+class Row:
+    question: str
+    answer: str
+    change_url: str
+    ltr: bool = False  # numbers, phones and e-mail addresses keep their order in RTL text
+
+
+@dataclass
+class Section:
+    heading: str
+    rows: list[Row]
+    remove_position: int | None = None
+
+
+LTR_FIELDS = {"national_id", "phone", "duf_number", "email"}
+
+
+def _display(field) -> str:
+    data = field.data
+    if data in (None, "", False):
+        return _("Not given")
+    if isinstance(field, RadioField | SelectField):
+        return str(next((c.label for c in field.iter_choices() if c.value == data), data))
+    if isinstance(field, LocalDateField) and isinstance(data, date):
+        return format_date(data, "long")
+    if isinstance(field, BooleanField):
+        return _("Yes")
+    if field.name == "phone":
+        return format_phone(data)
+    return str(data)
+
+
+def _rows(form, change_url: str) -> list[Row]:
+    return [
+        Row(str(field.label.text), _display(field), f"{change_url}?return=check#{field.id}",
+            field.name in LTR_FIELDS)
+        for field in form
+        if field.name != "csrf_token"
+    ]  # fmt: skip
+
+
+def sections(draft) -> list[Section]:
+    """The answers in the order they were asked."""
+    result = []
+    for key, step in SIMPLE_STEPS.items():
+        form = step.form(formdata=None, data=services.answers(draft, key), meta={"csrf": False})
+        result.append(Section(str(step.heading), _rows(form, step_url(key))))
+    for position, member in enumerate(services.members(draft)):
+        form = forms.FamilyMemberForm(formdata=None, data=member, meta={"csrf": False})
+        url = url_for("registration.family_member", position=position)
+        heading = _("Family member %(number)d", number=position + 1)
+        result.insert(3 + position, Section(heading, _rows(form, url), remove_position=position))
+    return result

@@ -1,0 +1,219 @@
+"""Registration pages: parse the form, call a service, render or redirect."""
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from portal import i18n
+from portal.db import get_session
+from portal.limits import limiter, lookup_limit, submit_limit
+from portal.profile import get_profile
+from portal.registration import forms, services, summary
+from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
+from portal.registration.urls import step_url
+from portal.security import no_store, private_cookie
+
+bp = Blueprint("registration", __name__, url_prefix="/<lang>/family-registration")
+bp.after_request(no_store)
+DRAFT_COOKIE = "draft"
+
+
+def _draft_token() -> str | None:
+    return request.cookies.get(DRAFT_COOKIE)
+
+
+def _draft_cookie(token: str) -> dict:
+    return private_cookie(DRAFT_COOKIE, token, current_app.config["DRAFT_DAYS"] * 24 * 3600)
+
+
+def _continue(key: str):
+    if request.form.get("action") == "save":
+        return redirect(url_for(".saved"))
+    if request.args.get("return") == "check":
+        return redirect(url_for(".check"))
+    return redirect(step_url(next_after(key)))
+
+
+def draft_required(view):
+    """Load the person's draft into g.draft; without one, start again."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.draft = services.find_draft(get_session(), _draft_token())
+        if g.draft is None:
+            flash(
+                _("We could not find your registration. It may have expired. Please start again.")
+            )
+            return redirect(url_for(".start"))
+        if g.draft.case_id and request.endpoint != "registration.receipt":
+            return redirect(url_for(".receipt"))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/")
+def start():
+    draft = services.find_draft(get_session(), _draft_token())
+    return render_template("registration/start.html", draft=draft)
+
+
+@bp.route("/eligibility", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"])
+def eligibility():
+    draft = services.find_draft(get_session(), _draft_token())
+    form = forms.EligibilityForm(data=draft and services.answers(draft, "eligibility"))
+    if not form.validate_on_submit():
+        return render_template(
+            "registration/step.html", form=form, step=SIMPLE_STEPS["eligibility"]
+        )
+    if not form.eligible():
+        return redirect(url_for(".not_eligible"))
+    token = None
+    if draft is None or draft.case_id:
+        days = current_app.config["DRAFT_DAYS"]
+        draft, token = services.create_draft(get_session(), i18n.current_locale().code, days)
+    services.save_step(get_session(), draft, "eligibility", form.data)
+    response = _continue("eligibility")
+    if token:
+        response.set_cookie(**_draft_cookie(token))
+    return response
+
+
+@bp.get("/not-eligible")
+def not_eligible():
+    return render_template("registration/not_eligible.html")
+
+
+@bp.route(
+    "/<any(registrant, 'reference-person', permit, language, contact):step>",
+    methods=["GET", "POST"],
+)
+@draft_required
+def simple_step(step):
+    definition = SIMPLE_STEPS[step]
+    form = definition.form(data=services.answers(g.draft, step))
+    if form.validate_on_submit():
+        services.save_step(get_session(), g.draft, step, form.data)
+        return _continue(step)
+    return render_template("registration/step.html", form=form, step=definition)
+
+
+@bp.get("/family-members")
+@draft_required
+def family_members():
+    listed = services.members(g.draft)
+    if not listed:
+        return redirect(url_for(".family_member", position=0))
+    return render_template(
+        "registration/members.html", members=listed, remove_form=forms.RemoveMemberForm(),
+        can_add=len(listed) < MAX_MEMBERS,
+    )  # fmt: skip
+
+
+@bp.route("/family-members/<int:position>", methods=["GET", "POST"])
+@draft_required
+def family_member(position):
+    if position > len(services.members(g.draft)) or position >= MAX_MEMBERS:
+        abort(404)
+    form = forms.FamilyMemberForm(data=services.answers(g.draft, MEMBER_STEP, position))
+    if form.validate_on_submit():
+        services.save_step(get_session(), g.draft, MEMBER_STEP, form.data, position)
+        if request.form.get("action") == "save":
+            return redirect(url_for(".saved"))
+        return redirect(
+            url_for(".check" if request.args.get("return") == "check" else ".family_members")
+        )
+    return render_template("registration/member.html", form=form, position=position)
+
+
+@bp.post("/family-members/<int:position>/remove")
+@draft_required
+def remove_family_member(position):
+    if forms.RemoveMemberForm().validate_on_submit():
+        services.remove_member(get_session(), g.draft, position)
+        flash(_("The family member was removed."))
+    return redirect(url_for(".family_members"))
+
+
+@bp.get("/check")
+@draft_required
+def check():
+    missing = services.first_missing_step(g.draft)
+    if missing is not None:
+        flash(_("Some answers are missing. Please fill in this page."))
+        return redirect(step_url(missing))
+    return render_template("registration/check.html", sections=summary.sections(g.draft))
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@draft_required
+@limiter.limit(submit_limit, methods=["POST"])
+def submit():
+    if services.first_missing_step(g.draft) is not None:
+        return redirect(url_for(".check"))
+    form = forms.SubmitForm()
+    if form.validate_on_submit():
+        services.submit(
+            get_session(), g.draft, draft_token=_draft_token(), profile=get_profile(),
+            secret_key=current_app.config["SECRET_KEY"], locale=i18n.current_locale().code,
+        )  # fmt: skip
+        return redirect(url_for(".receipt"))
+    return render_template("registration/submit.html", form=form)
+
+
+@bp.get("/receipt")
+@draft_required
+def receipt():
+    case = services.submitted_case(get_session(), g.draft)
+    if case is None:
+        return redirect(url_for(".check"))
+    token = services.status_token(current_app.config["SECRET_KEY"], _draft_token())
+    status_url = url_for("cases.show_status", token=token, _external=True)
+    return render_template("registration/receipt.html", case=case, status_url=status_url)
+
+
+@bp.get("/saved")
+@draft_required
+def saved():
+    resume_url = url_for(".resume", token=_draft_token(), _external=True)
+    return render_template(
+        "registration/saved.html", resume_url=resume_url, draft=g.draft,
+        delete_form=forms.DeleteDraftForm(),
+    )  # fmt: skip
+
+
+@bp.get("/resume")
+@limiter.limit(lookup_limit)
+def resume():
+    """Exchange a private resume link for the draft cookie, then continue on a clean URL."""
+    token = request.args.get("token")
+    draft = services.find_draft(get_session(), token)
+    if draft is None:
+        abort(404)
+    missing = services.first_missing_step(draft)
+    response = redirect(url_for(".receipt") if draft.case_id else step_url(missing or "check"))
+    response.set_cookie(**_draft_cookie(token))
+    return response
+
+
+@bp.post("/delete")
+@draft_required
+def delete_draft():
+    if forms.DeleteDraftForm().validate_on_submit():
+        services.delete_draft(get_session(), g.draft)
+        flash(_("Your draft has been deleted."))
+    response = redirect(url_for(".start"))
+    response.delete_cookie(DRAFT_COOKIE)
+    return response

@@ -1,0 +1,295 @@
+"""Family-reunification registration: eligibility, steps, validation, drafts, submission."""
+
+import re
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import db
+from portal.cases.models import Case, CaseEvent
+from portal.registration.models import Draft, DraftStep, Registration
+from tests.registration_data import STEPS, fill_in
+
+BASE = "/uk/family-registration"
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.get_session().scalar(select(func.count()).select_from(model))
+
+
+def test_start_page_explains_and_links_to_eligibility(client):
+    html = client.get(f"{BASE}/").get_data(as_text=True)
+    assert f'href="{BASE}/eligibility"' in html
+    assert client.get(f"{BASE}/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("answers", "eligible"),
+    [
+        ({"lived_here_under_five_years": "yes", "group": "refugee"}, True),
+        ({"lived_here_under_five_years": "unsure", "group": "unknown"}, True),
+        ({"lived_here_under_five_years": "yes", "group": "unaccompanied_minor"}, True),
+        ({"lived_here_under_five_years": "no", "group": "refugee"}, False),
+        ({"lived_here_under_five_years": "yes", "group": "none"}, False),
+    ],
+)
+def test_eligibility_check(app, forms, answers, eligible):
+    response = forms.post(f"{BASE}/eligibility", answers)
+    assert response.status_code == 302
+    if eligible:
+        assert response.location == f"{BASE}/registrant"
+        assert "draft=" in response.headers["Set-Cookie"]
+        assert count(app, Draft) == 1
+    else:
+        assert response.location == f"{BASE}/not-eligible"
+        assert count(app, Draft) == 0  # nothing stored about someone we cannot help
+        page = forms.client.get(response.location).get_data(as_text=True)
+        assert "51 91 40 20" in page and 'href="/uk/contact"' in page  # a way forward
+
+
+def test_a_complete_registration_becomes_a_case(app, forms):
+    fill_in(forms)
+    check = forms.client.get(f"{BASE}/check").get_data(as_text=True)
+    assert "Mariia Petrenko" in check and "15076500565" in check
+    assert f'href="{BASE}/reference-person?return=check#national_id"' in check
+    response = forms.post(f"{BASE}/submit", {"confirm": "y"})
+    assert response.location == f"{BASE}/receipt"
+    with app.app_context():
+        session = db.get_session()
+        case = session.scalars(select(Case)).one()
+        assert re.fullmatch(
+            r"FG-[2-46-9BCDFGHJKMNPQRTV-Z]{4}-[2-46-9BCDFGHJKMNPQRTV-Z]{4}", case.reference
+        )
+        assert (case.type, case.status, case.department, case.locale) == (
+            "family_reunification", "received", "settlement", "uk"
+        )  # fmt: skip
+        assert case.due_date == date.today() + timedelta(days=14)
+        assert [event.kind for event in case.events] == ["received"]
+        registration = session.scalars(select(Registration)).one()
+        assert registration.answers["reference-person"]["national_id"] == "15076500565"
+        assert registration.answers["family_members"][0]["duf_number"] == "201212345678"
+        assert registration.answers["contact"]["phone"] == "+380501234567"
+        assert registration.interpreter_language == "Ukrainian"
+        assert session.scalar(select(func.count()).select_from(DraftStep)) == 0
+
+
+def test_receipt_shows_reference_and_a_private_status_link(app, forms):
+    fill_in(forms)
+    forms.post(f"{BASE}/submit", {"confirm": "y"})
+    receipt = forms.client.get(f"{BASE}/receipt")
+    html = receipt.get_data(as_text=True)
+    assert receipt.headers["Cache-Control"] == "no-store"
+    reference = re.search(r"FG-\w{4}-\w{4}", html).group(0)
+    link = re.search(r'href="http://localhost(/uk/status/\?token=([\w-]+))"', html)
+    assert len(link.group(2)) >= 22  # at least 128 bits in URL-safe base64
+    assert f'<bdi dir="ltr">{reference}</bdi>' in html
+
+
+def test_validation_messages_beside_fields_and_input_kept(forms):
+    fill_in(forms, until="reference-person")
+    typed = {
+        **STEPS["reference-person"],
+        "national_id": "15076500564",
+        "full_name": "Петро Петренко",
+    }
+    response = forms.post(f"{BASE}/reference-person", typed)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'class="error-summary"' in html and 'href="#national_id"' in html
+    assert 'id="national_id-error"' in html
+    assert (
+        'aria-invalid="true"' in html
+        and 'aria-describedby="national_id-hint national_id-error"' in html
+    )
+    assert 'value="15076500564"' in html and 'value="Петро Петренко"' in html  # nothing lost
+    assert re.search(r"<title>[^<]+: ", html)  # the title says there is an error
+
+
+@pytest.mark.parametrize(
+    ("step", "changes", "field"),
+    [
+        ("registrant", {"role": "helper", "name": ""}, "name"),
+        ("reference-person", {"settled_on": "2001-01-01"}, "settled_on"),  # over five years
+        ("reference-person", {"settled_on": "2999-01-01"}, "settled_on"),
+        ("reference-person", {"settled_on": "31.02.2024"}, "settled_on"),
+        ("reference-person", {"full_name": "x" * 201}, "full_name"),
+        ("permit", {"application_date": "2024-06-02", "permit_date": "2024-06-01"}, "permit_date"),
+        (
+            "language",
+            {"interpreter_needed": "yes", "interpreter_language": ""},
+            "interpreter_language",
+        ),
+        ("contact", {"phone": "12345"}, "phone"),
+        ("contact", {"preferred_channel": "email", "email": ""}, "preferred_channel"),
+        ("contact", {"email": "not-an-address"}, "email"),
+    ],
+)
+def test_invalid_answers_are_refused_with_a_message(forms, step, changes, field):
+    fill_in(forms, until=step)
+    response = forms.post(f"{BASE}/{step}", {**STEPS[step], **changes})
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"passport_name": "Марія Петренко"},  # the passport name must be in Latin letters
+        {"birth_date": "2999-01-01"},
+        {"duf_number": "12345"},
+        {"national_id": "15076500564"},
+        {"citizenship": "XX"},
+        {"relationship": ""},
+    ],
+)
+def test_family_member_rules(forms, changes):
+    fill_in(forms, until="family-members/0")
+    response = forms.post(f"{BASE}/family-members/0", {**STEPS["family-members/0"], **changes})
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+
+
+def test_digits_in_arabic_script_are_accepted(app, forms):
+    fill_in(forms, lang="ar", until="reference-person")
+    answers = {**STEPS["reference-person"], "national_id": "١٥٠٧٦٥٠٠٥٦٥",
+               "settled_on": "٢٠٢٥-٠١-٠٥", "phone": "۹۱۲ ۳۴ ۵۶۷"}  # fmt: skip
+    response = forms.post("/ar/family-registration/reference-person", answers)
+    assert response.status_code == 302
+    with app.app_context():
+        row = (
+            db.get_session()
+            .scalars(select(DraftStep).where(DraftStep.step == "reference-person"))
+            .one()
+        )
+        assert row.data["national_id"] == "15076500565"
+        assert row.data["settled_on"] == "2025-01-05"
+        assert row.data["phone"] == "+4791234567"
+
+
+def test_family_members_can_be_added_changed_and_removed(app, forms):
+    fill_in(forms, until="permit")
+    second = {
+        **STEPS["family-members/0"],
+        "passport_name": "Ivan Petrenko",
+        "relationship": "spouse",
+    }
+    assert forms.post(f"{BASE}/family-members/1", second).status_code == 302
+    assert forms.client.get(f"{BASE}/family-members/5").status_code == 404  # no gaps
+    listing = forms.client.get(f"{BASE}/family-members").get_data(as_text=True)
+    assert "Mariia Petrenko" in listing and "Ivan Petrenko" in listing
+    response = forms.post(
+        f"{BASE}/family-members/0/remove", {}, token_from=f"{BASE}/family-members"
+    )
+    assert response.location == f"{BASE}/family-members"
+    listing = forms.client.get(f"{BASE}/family-members").get_data(as_text=True)
+    assert "Mariia Petrenko" not in listing and "Ivan Petrenko" in listing
+    with app.app_context():
+        positions = (
+            db.get_session()
+            .scalars(select(DraftStep.position).where(DraftStep.step == "family-member"))
+            .all()
+        )
+        assert positions == [0]
+
+
+def test_save_and_resume_on_another_device(app, forms, make_app):
+    fill_in(forms, until="permit")
+    response = forms.post(f"{BASE}/permit", {**STEPS["permit"], "action": "save"})
+    assert response.location == f"{BASE}/saved"
+    saved = forms.client.get(response.location).get_data(as_text=True)
+    resume = re.search(
+        r'href="http://localhost(/uk/family-registration/resume\?token=[\w-]+)"', saved
+    ).group(1)
+    other_device = app.test_client()
+    response = other_device.get(resume)
+    assert response.status_code == 302
+    assert response.location == f"{BASE}/language"  # the first step without answers
+    assert "token" not in response.location
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    page = other_device.get(response.location)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+
+
+def test_delete_draft_removes_everything_at_once(app, forms):
+    fill_in(forms, until="permit")
+    saved = forms.client.get(f"{BASE}/saved").get_data(as_text=True)
+    resume = re.search(r"(/uk/family-registration/resume\?token=[\w-]+)", saved).group(1)
+    response = forms.post(f"{BASE}/delete", {}, token_from=f"{BASE}/saved")
+    assert response.location == f"{BASE}/"
+    assert count(app, Draft) == 0 and count(app, DraftStep) == 0
+    assert app.test_client().get(resume).status_code == 404
+
+
+def test_expired_drafts_cannot_be_resumed_and_are_purged(app, forms, runner):
+    fill_in(forms, until="permit")
+    saved = forms.client.get(f"{BASE}/saved").get_data(as_text=True)
+    resume = re.search(r"(/uk/family-registration/resume\?token=[\w-]+)", saved).group(1)
+    with app.app_context():
+        session = db.get_session()
+        draft = session.scalars(select(Draft)).one()
+        assert draft.expires_at.replace(tzinfo=UTC) > datetime.now(UTC) + timedelta(days=13)
+        draft.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        session.commit()
+    assert app.test_client().get(resume).status_code == 404
+    assert forms.client.get(f"{BASE}/permit").location == f"{BASE}/"
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0 and "1 expired draft" in result.output
+    assert count(app, Draft) == 0 and count(app, DraftStep) == 0
+
+
+def test_submit_twice_makes_one_case(app, forms):
+    fill_in(forms)
+    token = forms.csrf_token(f"{BASE}/submit")
+    first = forms.client.post(f"{BASE}/submit", data={"confirm": "y", "csrf_token": token})
+    second = forms.client.post(f"{BASE}/submit", data={"confirm": "y", "csrf_token": token})
+    assert first.location == second.location == f"{BASE}/receipt"
+    assert count(app, Case) == 1 and count(app, CaseEvent) == 1
+
+
+def test_simultaneous_submits_make_one_case(app, forms):
+    fill_in(forms)
+    token = forms.csrf_token(f"{BASE}/submit")
+    cookies = {cookie.key: cookie.value for cookie in forms.client._cookies.values()}
+    results, barrier = [], threading.Barrier(6)
+
+    def send():
+        client = app.test_client()
+        for name, value in cookies.items():
+            client.set_cookie(name, value)
+        barrier.wait()
+        results.append(client.post(f"{BASE}/submit", data={"confirm": "y", "csrf_token": token}))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {r.status_code for r in results} == {302}
+    assert count(app, Case) == 1 and count(app, Registration) == 1
+
+
+def test_tokens_are_stored_only_as_hashes(app, forms):
+    fill_in(forms)
+    forms.post(f"{BASE}/submit", {"confirm": "y"})
+    receipt = forms.client.get(f"{BASE}/receipt").get_data(as_text=True)
+    status_token = re.search(r"status/\?token=([\w-]+)", receipt).group(1)
+    draft_token = forms.client.get_cookie("draft").value
+    with app.app_context():
+        session = db.get_session()
+        stored = [str(value) for model in (Case, Draft) for row in session.scalars(select(model))
+                  for value in vars(row).values()]  # fmt: skip
+    assert not any(status_token in value or draft_token in value for value in stored)
+
+
+def test_forms_refuse_posts_without_csrf_token(client):
+    response = client.post(f"{BASE}/eligibility", data=STEPS["eligibility"])
+    assert response.status_code == 400
+
+
+def test_registration_pages_are_never_cached(forms):
+    fill_in(forms, until="permit")
+    for path in ("/", "/eligibility", "/registrant", "/family-members", "/permit", "/saved"):
+        assert forms.client.get(BASE + path).headers["Cache-Control"] == "no-store", path
