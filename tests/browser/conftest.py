@@ -41,6 +41,9 @@ def live_server(tmp_path_factory):
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
             "ARGON2_CHEAPEST": True,
+            # Every browser test comes from 127.0.0.1; the limits are tested in test_status.py.
+            "RATELIMIT_SUBMITS": "10000 per hour",
+            "RATELIMIT_LOOKUPS": "10000 per minute",
         }
     )
     with app.app_context():

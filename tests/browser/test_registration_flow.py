@@ -1,0 +1,110 @@
+"""The registration in a real browser: every page in every language passes axe and reflows."""
+
+import pytest
+
+from portal.i18n import load_registry
+from tests.browser.test_public_pages import axe_violations, scrolls_sideways
+from tests.registration_data import STEPS
+
+LOCALES = list(load_registry())
+
+
+def audit(page, axe_source, problems: dict, label: str) -> None:
+    found = axe_violations(page, axe_source)
+    if scrolls_sideways(page):
+        found.append("scrolls sideways at 320 px")
+    if page.csp_errors:
+        found.append(f"CSP errors: {page.csp_errors}")
+    if found:
+        problems[label] = found
+
+
+def navigate(page, selector: str) -> None:
+    """Click and wait for the next page, so the following step acts on it."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def fill_step(page, answers: dict, button: str = "continue") -> None:
+    for name, value in answers.items():
+        field = page.locator(f'[name="{name}"]')
+        kind = field.first.get_attribute("type")
+        if kind == "radio":
+            page.check(f'[name="{name}"][value="{value}"]')
+        elif field.first.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    navigate(page, f'button[value="{button}"]')
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_whole_registration_in_every_language(live_server, page_at, axe_source, code):
+    page = page_at(320)
+    problems = {}
+    base = f"{live_server}/{code}/family-registration"
+    page.goto(f"{base}/")
+    audit(page, axe_source, problems, "start")
+    navigate(page, f'a[href="/{code}/family-registration/eligibility"]')
+    navigate(page, 'button[value="continue"]')  # nothing chosen: the error state
+    assert page.locator(".error-summary").is_visible()
+    audit(page, axe_source, problems, "eligibility with errors")
+    for step, answers in STEPS.items():
+        assert page.url.endswith(step) or step == "family-members/0", (page.url, step)
+        audit(page, axe_source, problems, step)
+        fill_step(page, answers)
+        if step == "family-members/0":
+            audit(page, axe_source, problems, "family-members")
+            navigate(page, f'a[href="/{code}/family-registration/permit"]')
+    assert page.url == f"{base}/check"
+    audit(page, axe_source, problems, "check")
+    navigate(page, f'a[href="/{code}/family-registration/submit"]')
+    audit(page, axe_source, problems, "submit")
+    page.check("#confirm")
+    navigate(page, 'button[type="submit"]')
+    assert page.url == f"{base}/receipt"
+    audit(page, axe_source, problems, "receipt")
+    status_link = page.locator(".private-link a").get_attribute("href")
+    page.goto(status_link)
+    assert page.url == f"{live_server}/{code}/status/"
+    audit(page, axe_source, problems, "status")
+    assert problems == {}
+
+
+def test_not_eligible_page_and_saved_page(live_server, page_at, axe_source):
+    page = page_at(320)
+    problems = {}
+    page.goto(f"{live_server}/ar/family-registration/eligibility")
+    fill_step(page, {"lived_here_under_five_years": "no", "group": "refugee"})
+    assert page.url.endswith("/not-eligible")
+    audit(page, axe_source, problems, "not eligible")
+    page.goto(f"{live_server}/ar/family-registration/eligibility")
+    fill_step(page, STEPS["eligibility"])
+    fill_step(page, STEPS["registrant"], button="save")
+    assert page.url.endswith("/saved")
+    audit(page, axe_source, problems, "saved")
+    assert problems == {}
+
+
+def test_eligibility_by_keyboard_alone(live_server, page_at):
+    page = page_at(1280)
+    page.goto(f"{live_server}/so/family-registration/eligibility")
+    page.focus("#lived_here_under_five_years-0")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # to the next group of radios
+    page.keyboard.press("Space")
+    assert page.is_checked("#lived_here_under_five_years-0") and page.is_checked("#group-0")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "continue"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/so/family-registration/registrant")
+
+
+def test_error_summary_takes_focus_and_links_to_the_field(live_server, page_at):
+    page = page_at(1280)
+    page.goto(f"{live_server}/en/family-registration/eligibility")
+    navigate(page, 'button[value="continue"]')
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    page.click(".error-summary a >> nth=0")
+    assert page.url.endswith("#lived_here_under_five_years-0")
