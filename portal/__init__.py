@@ -8,8 +8,21 @@ from flask import Flask, current_app, url_for
 from flask_babel import format_date
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import cases, db, errors, health, i18n, limits, pages, profile, registration, security
+from portal import (
+    cases,
+    db,
+    errors,
+    health,
+    i18n,
+    limits,
+    page_cache,
+    pages,
+    profile,
+    registration,
+    security,
+)
 from portal import config as portal_config
+from portal.urls import absolute_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,11 +53,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Not X-Forwarded-Host: absolute links come from PORTAL_BASE_URL, not from headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     app.extensions["static_versions"] = {}
     app.jinja_env.globals["static_url"] = _static_url
     app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -52,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     profile.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)  # before the limiter: a cache hit skips its per-request work
     limits.init_app(app)
     pages.init_app(app)
     registration.init_app(app)

@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = ROOT / "deploy" / "profiles" / "stavanger.toml"
 DEVELOPMENT_SECRET_KEY = "development-only-insecure-key"  # noqa: S105 - refused in production
 MIN_SECRET_KEY_LENGTH = 32
+MODES = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -36,6 +37,8 @@ def from_environment(environ=None) -> dict:
         "LOG_LEVEL": env.get("PORTAL_LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of the app may set X-Forwarded-* (0: trust none).
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES") or 0),
+        # The public address (https://ankomst.example.no): absolute links never trust the Host header.
+        "BASE_URL": (env.get("PORTAL_BASE_URL") or "").rstrip("/"),
         # Flask-Limiter storage: redis://host:6379 in production (shared by all workers and hosts).
         "RATELIMIT_STORAGE_URL": env.get("PORTAL_RATELIMIT_STORAGE_URL") or "memory://",
         "INSTANCE_DIR": str(instance),
@@ -65,9 +68,17 @@ def defaults() -> dict:
 
 
 def validate(config: dict) -> None:
-    """Refuse settings that would be unsafe in production."""
+    """Refuse settings that would be unsafe in production, and unknown modes."""
+    if config.get("PORTAL_ENV") not in MODES:
+        raise ConfigError(
+            f"PORTAL_ENV must be one of {', '.join(MODES)}, not {config.get('PORTAL_ENV')!r}."
+        )
     if config.get("PORTAL_ENV") != "production":
         return
+    if not config.get("BASE_URL", "").startswith("https://"):
+        raise ConfigError(
+            "PORTAL_BASE_URL must be set to the portal's https:// address in production."
+        )
     key = config.get("SECRET_KEY") or ""
     if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(

@@ -60,10 +60,10 @@ def _close_session(_exc=None) -> None:
 
 
 def ping() -> bool:
-    """True when the database answers a trivial query."""
+    """True when the database answers and has been migrated (an empty SQLite file is not healthy)."""
     try:
         with get_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
+            connection.execute(text("SELECT version_num FROM alembic_version")).one()
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         current_app.logger.warning("database ping failed", exc_info=True)
         return False

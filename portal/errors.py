@@ -1,6 +1,6 @@
 """Translated error pages that never show a stack trace."""
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from portal import i18n
@@ -25,13 +25,21 @@ def _render(status: int):
     return render_template(f"errors/{status}.html"), status
 
 
-TRANSLATED_PAGES = {400, 404, 405, 429}
+PAGES_OF_THEIR_OWN = {404, 405, 429}
 
 
 def _http_error(error: HTTPException):
-    if error.code in TRANSLATED_PAGES:
-        return _render(error.code)
-    return error
+    """Every client error gets a translated page; redirects and the like pass through."""
+    if error.code is None or not 400 <= error.code < 500:
+        return error
+    _pick_locale()
+    template = (
+        f"errors/{error.code}.html" if error.code in PAGES_OF_THEIR_OWN else "errors/400.html"
+    )
+    response = make_response(render_template(template), error.code)
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def _server_error(error):

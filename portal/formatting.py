@@ -4,15 +4,20 @@ from datetime import datetime
 
 from babel import Locale
 from babel.dates import format_interval, get_day_names
+from babel.lists import format_list
+from flask_babel import gettext as _
 
 from portal.profile import OpeningHours
 
 
 def _day_range(days: tuple[int, ...], locale: Locale) -> str:
-    names = get_day_names("wide", context="stand-alone", locale=locale)
+    # The "format" context, not "stand-alone": in Babel 2.18, loading Pashto's stand-alone day
+    # names (an alias) overwrites the stand-alone names of every locale loaded after it.
+    names = get_day_names("wide", context="format", locale=locale)
     if len(days) > 2 and list(days) == list(range(days[0], days[-1] + 1)):
-        return f"{names[days[0]]}–{names[days[-1]]}"
-    return ", ".join(names[day] for day in days)
+        # i18n: a range of weekdays, e.g. "Monday–Friday"
+        return _("%(first)s–%(last)s", first=names[days[0]], last=names[days[-1]])
+    return format_list([names[day] for day in days], locale=locale)
 
 
 def opening_hours_lines(hours: tuple[OpeningHours, ...], locale_name: str) -> list[tuple[str, str]]:

@@ -7,13 +7,19 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app, g, request
 from flask_babel import Babel
+from werkzeug.routing import RequestRedirect
 
 from portal.config import ROOT
 
 REGISTRY_FILE = ROOT / "translations" / "locales.toml"
 SOURCE_LOCALE = "nb"
 # Tags people's browsers send that Babel or our URLs spell differently.
-ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "nno": "nb", "prs": "fa-af", "fa-af": "fa-af"}
+ALIASES = {
+    "no": "nb", "nn": "nb", "nob": "nb", "nno": "nb",
+    "prs": "fa-af", "fa-af": "fa-af", "fa-arab-af": "fa-af",
+    # Kurdish written in Arabic script, or from Iraq or Iran, is almost always Sorani.
+    "ku-arab": "ckb", "ku-iq": "ckb", "ku-ir": "ckb", "ku-arab-iq": "ckb", "ckb-arab": "ckb",
+}  # fmt: skip
 STATUSES = ("source", "reviewed", "unreviewed", "outdated", "missing")
 
 
@@ -78,7 +84,9 @@ def negotiate(cookie_value: str | None, accept_languages) -> str:
     """Remembered choice first, then Accept-Language by quality, then Norwegian."""
     if cookie_value and get_locale_by_code(cookie_value):
         return cookie_value.lower()
-    for tag, _quality in accept_languages:
+    for tag, quality in accept_languages:
+        if quality <= 0:
+            continue  # q=0 means "not this language"
         code = match_language_tag(tag)
         if code:
             return code
@@ -88,9 +96,15 @@ def negotiate(cookie_value: str | None, accept_languages) -> str:
 def _pull_language(endpoint, values):
     if values is None or "lang" not in values:
         return
-    locale = get_locale_by_code(values.pop("lang"))
+    code = values.pop("lang")
+    locale = get_locale_by_code(code)
     if locale is None:
         abort(404)
+    if code != locale.code:
+        # /NB/contact and /Fa-Af/ are the same pages: one address each, for caches and the picker.
+        path = "/" + locale.code + request.path[len(code) + 1 :]
+        query = request.query_string.decode("ascii", "replace")
+        raise RequestRedirect(path + (f"?{query}" if query else ""))
     g.portal_locale = locale
 
 

@@ -3,6 +3,7 @@
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 CONTENT_SECURITY_POLICY = (
@@ -25,11 +26,24 @@ csrf = CSRFProtect()
 
 
 def _add_security_headers(response):
+    # One pass over the existing headers instead of a linear setdefault per header.
+    present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118 - Headers iterates pairs
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if name.lower() not in present:
+            response.headers.add(name, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        response.headers.add("Strict-Transport-Security", HSTS)
     return response
+
+
+class CookieFirstSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building a signer for requests that have no cookie
+    (most public page views)."""
+
+    def open_session(self, app, request):
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def private_cookie(key: str, value: str, max_age: int) -> dict:
@@ -69,5 +83,6 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieFirstSessionInterface()
     csrf.init_app(app)
     app.after_request(_add_security_headers)

@@ -10,7 +10,7 @@ from portal.config import DEVELOPMENT_SECRET_KEY, ConfigError, from_environment,
     ids=["missing", "empty", "development-default", "short"],
 )
 def test_production_refuses_weak_secret_key(secret):
-    env = {"PORTAL_ENV": "production"}
+    env = {"PORTAL_ENV": "production", "PORTAL_BASE_URL": "https://ankomst.example.no"}
     if secret is not None:
         env["PORTAL_SECRET_KEY"] = secret
     with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY"):
@@ -24,14 +24,21 @@ def test_production_app_refuses_to_start_without_secret(monkeypatch):
         create_app()
 
 
+PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "PORTAL_SECRET_KEY": "x" * 48,
+    "PORTAL_BASE_URL": "https://ankomst.example.no/",
+}
+
+
 def test_production_with_strong_key_uses_secure_cookies():
-    config = from_environment({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 48})
+    config = from_environment(PRODUCTION)
     validate(config)
     assert config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_production_refuses_insecure_cookies():
-    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 48, "PORTAL_COOKIE_SECURE": "0"}
+    env = {**PRODUCTION, "PORTAL_COOKIE_SECURE": "0"}
     with pytest.raises(ConfigError, match="COOKIE_SECURE"):
         validate(from_environment(env))
 
@@ -47,3 +54,16 @@ def test_development_defaults():
 def test_session_cookie_flags(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("mode", ["prod", "Production", "staging", ""])
+def test_unknown_modes_are_refused(mode):
+    config = from_environment({"PORTAL_ENV": mode})
+    with pytest.raises(ConfigError, match="PORTAL_ENV"):
+        validate(config)
+
+
+def test_production_needs_its_https_address():
+    with pytest.raises(ConfigError, match="PORTAL_BASE_URL"):
+        validate(from_environment({**PRODUCTION, "PORTAL_BASE_URL": ""}))
+    assert from_environment(PRODUCTION)["BASE_URL"] == "https://ankomst.example.no"

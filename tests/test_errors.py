@@ -60,3 +60,22 @@ def test_healthz_fails_when_the_database_is_unreachable(app):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] is False
+
+
+def test_healthz_fails_on_an_unmigrated_database(app, tmp_path):
+    app.extensions["db_engine"] = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_other_client_errors_get_a_translated_page(make_app):
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    app = make_app()
+
+    def too_large():
+        raise RequestEntityTooLarge()
+
+    app.add_url_rule("/<lang>/upload-test", "upload_test", too_large)
+    response = app.test_client().get("/ps/upload-test")
+    assert response.status_code == 413
+    assert '<html lang="ps" dir="rtl">' in response.get_data(as_text=True)

@@ -20,6 +20,11 @@ from portal.i18n import match_language_tag, negotiate
         (None, "de-DE,fr", "nb"),  # nothing we offer: Norwegian
         (None, "", "nb"),
         ("xx", "ti", "ti"),  # a forged cookie is ignored
+        (None, "ar;q=0, so", "so"),  # q=0 means "not Arabic"
+        (None, "fa-Arab-AF", "fa-af"),
+        (None, "ku-Arab", "ckb"),
+        (None, "ku-IQ", "ckb"),
+        (None, "ku", "ku"),
     ],
 )
 def test_root_redirects_by_cookie_then_accept_language_then_norwegian(
@@ -64,7 +69,16 @@ def test_picker_links_lead_to_same_page_in_every_language(client, app):
 
 
 @pytest.mark.parametrize(
-    "next_path", ["//evil.example/", "https://evil.example/", "/\\evil.example", "/a b", None]
+    "next_path",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/a b",
+        "/contact%0a",
+        "/x%0d%0aSet-Cookie:a=b",
+        None,
+    ],
 )
 def test_picker_never_redirects_off_site(client, next_path):
     query = "" if next_path is None else f"?next={next_path}"
@@ -82,3 +96,12 @@ def test_secure_language_cookie_in_production_settings(make_app):
     app = make_app(SESSION_COOKIE_SECURE=True)
     response = app.test_client().get("/language/ar?next=/")
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    ("path", "target"), [("/NB/contact", "/nb/contact"), ("/Fa-AF/", "/fa-af/")]
+)
+def test_language_prefix_in_capitals_redirects_to_the_one_address(client, path, target):
+    response = client.get(path)
+    assert response.status_code == 308
+    assert response.location == target

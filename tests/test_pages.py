@@ -59,6 +59,18 @@ def test_placeholders_in_translations_match_the_source(app):
             assert sorted(placeholders.findall(body)) == expected, (locale.code, slug)
 
 
+def test_digit_groups_inside_page_text_stay_left_to_right(pages_copy, make_app):
+    page = pages_copy / "ar" / "pages" / "contact.md"
+    page.write_text(
+        page.read_text() + "\nاتصل بالرقم 55 55 12 34 أو <b>هنا</b> [22 33](https://www.udi.no/).\n"
+    )
+    app = make_app(PAGES_DIR=str(pages_copy))
+    html = app.test_client().get("/ar/contact").get_data(as_text=True)
+    assert '<bdi dir="ltr">55 55 12 34</bdi>' in html
+    assert '<a href="https://www.udi.no/"><bdi dir="ltr">22 33</bdi></a>' in html
+    assert "&lt;b&gt;هنا&lt;/b&gt;" in html  # raw HTML in a page stays text
+
+
 def test_profile_facts_fill_the_pages_and_numbers_stay_left_to_right(client):
     html = client.get("/ar/contact").get_data(as_text=True)
     assert '<a href="tel:+4751914020"><bdi dir="ltr">51 91 40 20</bdi></a>' in html
@@ -69,10 +81,17 @@ def test_profile_facts_fill_the_pages_and_numbers_stay_left_to_right(client):
 
 def test_opening_hours_are_formatted_for_the_reader(client):
     nb = client.get("/nb/contact").get_data(as_text=True)
-    assert "mandag–fredag" in nb
-    assert re.search(r'<bdi dir="ltr">08:00\s*–\s*15:00</bdi>', nb)
+    assert re.search(r'<dt>mandag–fredag</dt><dd><bdi dir="ltr">08:00\s*–\s*15:00</bdi></dd>', nb)
     uk = client.get("/uk/contact").get_data(as_text=True)
     assert "понеділок–пʼятниця" in uk or "понеділок–п’ятниця" in uk
+
+
+def test_day_names_stay_right_whatever_was_shown_before(client):
+    """Babel 2.18 mixes up stand-alone day names once Pashto's are loaded (see formatting.py)."""
+    for code, monday in [("ps", "دونۍ"), ("nb", "mandag"), ("ku", "duşem"), ("ckb", "دووشەممە"),
+                         ("ti", "ሰኑይ"), ("uk", "понеділок")]:  # fmt: skip
+        html = client.get(f"/{code}/contact").get_data(as_text=True)
+        assert re.search(rf"<dt>{monday}–", html), code
 
 
 def test_bergen_profile_changes_every_page(make_app):
@@ -101,10 +120,10 @@ def test_changed_source_makes_translations_outdated(make_app, pages_copy):
     source.write_text(source.read_text().replace("Tolken er gratis", "Tolken er alltid gratis"))
     app = make_app(PAGES_DIR=str(pages_copy))
     assert app.extensions["pages"].status("uk", "contact") == "outdated"
-    html = app.test_client().get("/uk/contact").get_data(as_text=True)
+    html = app.test_client().get("/en/contact").get_data(as_text=True)
+    assert "has changed since this translation was made" in html
+    assert "a qualified translator has not checked" not in html  # not the unreviewed notice
     assert 'href="/nb/contact" hreflang="nb"' in html
-    outdated_notice = app.test_client().get("/en/contact").get_data(as_text=True)
-    assert "has changed since this translation was made" in outdated_notice
 
 
 def test_missing_translation_falls_back_to_norwegian_with_notice(make_app, pages_copy):

@@ -119,3 +119,20 @@ def test_static_files_are_versioned_and_cached_long(client):
     response = client.get(href)
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_absolute_links_ignore_a_forged_host(make_app):
+    app = make_app(BASE_URL="https://ankomst.example.no", TRUSTED_PROXIES=1)
+    client = app.test_client()
+    for headers in ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}):
+        html = client.get("/nb/contact", headers=headers).get_data(as_text=True)
+        assert "evil.example" not in html
+        assert 'hreflang="uk" href="https://ankomst.example.no/uk/contact"' in html
+
+
+def test_page_cache_does_not_grow_with_invented_hosts(make_app):
+    app = make_app(BASE_URL="https://ankomst.example.no")
+    client = app.test_client()
+    for number in range(20):
+        client.get("/nb/", headers={"Host": f"host{number}.example"})
+    assert len(app.extensions["page_cache"]) == 1

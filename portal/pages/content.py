@@ -12,12 +12,14 @@ translations/<gettext locale>/pages/<slug>.md:
 """
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 SOURCE = "nb"
 # The order of the topics on the home page.
@@ -33,7 +35,46 @@ SLUGS = (
     "accessibility",
 )
 FRONT_MATTER_FENCE = "+++"
+# Groups of digits with spaces, dots or dashes between them (51 91 40 20, 0032, 2024-06-01)
+# would be reordered inside right-to-left text; they are isolated left to right.
+DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-/:]\d+)+")
+
+
+def _isolate_digit_groups(state) -> None:
+    """markdown-it core rule: wrap digit groups of text tokens in <bdi dir="ltr">."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = []
+        for token in block.children:
+            if token.type != "text" or not DIGIT_GROUPS.search(token.content):
+                children.append(token)
+                continue
+            position = 0
+            for match in DIGIT_GROUPS.finditer(token.content):
+                children.append(_text(token.content[position : match.start()]))
+                children.append(_html('<bdi dir="ltr">'))
+                children.append(_text(match.group(0)))
+                children.append(_html("</bdi>"))
+                position = match.end()
+            children.append(_text(token.content[position:]))
+        block.children = [child for child in children if child.content or child.type != "text"]
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _html(content: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = content
+    return token
+
+
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False})
+_markdown.core.ruler.push("isolate_digit_groups", _isolate_digit_groups)
 
 
 class PageFormatError(ValueError):

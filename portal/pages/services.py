@@ -10,7 +10,7 @@ from portal.profile import Profile
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 # A path inside the portal: no scheme, no host, no "//" or backslash tricks.
-SAFE_NEXT_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.\-]*$")
+SAFE_NEXT_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.\-]*")
 
 
 def _ltr(text: str) -> Markup:
@@ -21,8 +21,9 @@ def _ltr(text: str) -> Markup:
 def placeholder_values(profile: Profile) -> dict[str, Markup]:
     """What each {{placeholder}} in a page becomes (HTML, escaped)."""
     return {
-        "municipality": Markup("<bdi>%s</bdi>") % profile.municipality,
-        "service": Markup("<bdi>%s</bdi>") % profile.service_name,
+        # Norwegian names, so screen readers in other languages pronounce them as Norwegian.
+        "municipality": Markup('<bdi lang="nb">%s</bdi>') % profile.municipality,
+        "service": Markup('<bdi lang="nb">%s</bdi>') % profile.service_name,
         "phone": Markup('<a href="tel:%s">%s</a>') % (profile.phone_e164, _ltr(profile.phone)),
         "email": Markup('<a href="mailto:%s">%s</a>') % (profile.email, _ltr(profile.email)),
         # render_template output is already escaped by Jinja's autoescaping.
@@ -49,6 +50,6 @@ def path_in_other_language(path_without_language: str | None, code: str) -> str:
     locale = i18n.get_locale_by_code(code)
     prefix = f"/{locale.code}" if locale else f"/{i18n.SOURCE_LOCALE}"
     path = path_without_language or "/"
-    if not SAFE_NEXT_PATH.match(path):
+    if not SAFE_NEXT_PATH.fullmatch(path):
         path = "/"
     return prefix + path

@@ -23,6 +23,7 @@ from portal.registration import forms, services, summary
 from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
 from portal.registration.urls import step_url
 from portal.security import no_store, private_cookie
+from portal.urls import absolute_url
 
 bp = Blueprint("registration", __name__, url_prefix="/<lang>/family-registration")
 bp.after_request(no_store)
@@ -180,14 +181,14 @@ def receipt():
     if case is None:
         return redirect(url_for(".check"))
     token = services.status_token(current_app.config["SECRET_KEY"], _draft_token())
-    status_url = url_for("cases.show_status", token=token, _external=True)
+    status_url = absolute_url("cases.show_status", token=token)
     return render_template("registration/receipt.html", case=case, status_url=status_url)
 
 
 @bp.get("/saved")
 @draft_required
 def saved():
-    resume_url = url_for(".resume", token=_draft_token(), _external=True)
+    resume_url = absolute_url("registration.resume", token=_draft_token())
     return render_template(
         "registration/saved.html", resume_url=resume_url, draft=g.draft,
         delete_form=forms.DeleteDraftForm(),

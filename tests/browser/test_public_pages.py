@@ -95,9 +95,19 @@ def test_right_to_left_layout_is_mirrored(live_server, page_at, code):
     page.goto(f"{live_server}/{code}/contact")
     brand = page.locator(".brand").bounding_box()
     picker = page.locator(".language-picker summary").bounding_box()
-    heading = page.locator("h1").bounding_box()
-    main = page.locator("main").bounding_box()
     assert brand["x"] > picker["x"], "the service name should stand at the right"
-    assert heading["x"] + heading["width"] == pytest.approx(main["x"] + main["width"] - 16, abs=2)
-    phone = page.locator(".contact-card a[href^='tel:']").inner_text()
-    assert phone == "51 91 40 20"
+    # The notice's bar (border-inline-start) is on the right, and list bullets too.
+    notice = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('.notice'));"
+        " return [s.borderRightWidth, s.borderLeftWidth, s.direction]; })()"
+    )
+    assert notice == ["6px", "0px", "rtl"]
+    item = page.locator(".page-content li").first.bounding_box()
+    content = page.locator(".page-content").bounding_box()
+    assert (
+        item["x"] + item["width"] < content["x"] + content["width"] - 10
+    )  # indented from the right
+    # A phone number keeps its digit groups in order inside right-to-left text.
+    phone = page.locator(".contact-card a[href^='tel:'] bdi")
+    assert phone.evaluate("element => getComputedStyle(element).direction") == "ltr"
+    assert phone.inner_text() == "51 91 40 20"
