@@ -152,6 +152,14 @@ def test_family_member_rules(forms, changes):
     assert 'class="error-summary"' in response.get_data(as_text=True)
 
 
+def test_unknown_choices_get_our_translated_message(forms):
+    response = forms.post("/ti/family-registration/eligibility",
+                          {"lived_here_under_five_years": "maybe", "group": "x"})  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert "Not a valid choice" not in html  # WTForms' own English message never shows
+    assert html.count('class="error-message"') == 2
+
+
 def test_digits_in_arabic_script_are_accepted(app, forms):
     fill_in(forms, lang="ar", until="reference-person")
     answers = {**STEPS["reference-person"], "national_id": "١٥٠٧٦٥٠٠٥٦٥",

@@ -16,13 +16,12 @@ STATUS_LABELS = {
 STATUS_EXPLANATIONS = {
     "received": _l("We have received what you sent. A caseworker will look at it soon."),
     "in_review": _l("A caseworker is working on your case."),
-    "waiting_for_applicant": _l("We need something from you. Read the messages below, or call us."),
+    "waiting_for_applicant": _l(
+        "We need something from you. We will contact you, or you can call us."
+    ),
     "completed": _l("Your case is finished. We will contact you if we need anything more."),
     "rejected": _l("Your case was not accepted. Call us if you have questions."),
     "withdrawn": _l("This case was withdrawn."),
 }
 
-EVENT_LABELS = {
-    "received": _l("We received your registration"),
-    "status_changed": _l("Status changed"),
-}
+EVENT_LABELS = {"received": _l("We received your registration")}

@@ -43,6 +43,7 @@ def length(maximum):
 class EligibilityForm(FlaskForm):
     lived_here_under_five_years = RadioField(
         _l("Has the person you came to join lived in the municipality for less than five years?"),
+        invalid_choice_message=REQUIRED_CHOICE,
         choices=options(
             ("yes", _l("Yes")),
             ("no", _l("No, five years or more")),
@@ -52,6 +53,7 @@ class EligibilityForm(FlaskForm):
     )
     group = RadioField(
         _l("Which of these describes the person you came to join?"),
+        invalid_choice_message=REQUIRED_CHOICE,
         choices=options(
             ("refugee", _l("They have refugee status, or a residence permit on other grounds")),
             ("resettlement", _l("They came to Norway as a resettlement refugee (quota refugee)")),
@@ -69,6 +71,7 @@ class EligibilityForm(FlaskForm):
 class RegistrantForm(FlaskForm):
     role = RadioField(
         _l("Who is filling in this registration?"),
+        invalid_choice_message=REQUIRED_CHOICE,
         choices=options(
             ("self", _l("I am the family member who has come (or will come) to Norway")),
             ("relative", _l("I am a relative")),
@@ -159,11 +162,13 @@ class FamilyMemberForm(FlaskForm):
     )
     relationship = SelectField(
         _l("Relationship to the person they came to join"),
+        invalid_choice_message=REQUIRED_CHOICE,
         choices=RELATIONSHIPS,
         validators=[DataRequired(_l("Choose the relationship."))],
     )
     citizenship = SelectField(
         _l("Citizenship"),
+        invalid_choice_message=REQUIRED_CHOICE,
         validators=[DataRequired(_l("Choose the citizenship."))],
     )
     duf_number = CleanStringField(
@@ -222,6 +227,7 @@ class LanguageForm(FlaskForm):
     )
     interpreter_needed = RadioField(
         _l("Do you need an interpreter when you talk to us?"),
+        invalid_choice_message=REQUIRED_CHOICE,
         choices=YES_NO,
         validators=[required(REQUIRED_CHOICE)],
     )
@@ -254,6 +260,7 @@ class ContactForm(FlaskForm):
     )  # fmt: skip
     preferred_channel = RadioField(
         _l("How do you want us to contact you?"),
+        invalid_choice_message=REQUIRED_CHOICE,
         choices=options(
             ("sms", _l("Text message (SMS)")),
             ("call", _l("Phone call")),
