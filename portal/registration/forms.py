@@ -100,6 +100,7 @@ class ReferencePersonForm(FlaskForm):
         _l("Fødselsnummer or D-number"),
         description=_l("11 digits. You find it on the residence card or in letters from NAV or the tax office."),
         validators=[DataRequired(_l("Write the fødselsnummer or D-number.")), length(20), national_id],
+        render_kw={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"},
     )  # fmt: skip
     phone = CleanStringField(
         _l("Phone number (optional)"),
@@ -154,7 +155,6 @@ class FamilyMemberForm(FlaskForm):
     native_name = CleanStringField(
         _l("Name in their own language and script (optional)"),
         validators=[Optional(), length(NAME_MAX), any_script_name],
-        render_kw={"dir": "auto"},
     )
     birth_date = LocalDateField(
         _l("Date of birth"),
