@@ -3,11 +3,25 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from portal import validation
+
+
+class PortalForm(FlaskForm):
+    """A form whose CSRF failure is an ordinary, translated error: the page comes back with what
+    the person typed and a fresh token, instead of a bare 400 page."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.meta.csrf and self.csrf_token.errors:
+            self.csrf_token.errors = [
+                _l("For your safety, the form expired. Check your answers and send it again.")
+            ]
+        return valid
 
 
 class CleanStringField(StringField):

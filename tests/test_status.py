@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.cases.models import Case, CaseEvent
-from tests.registration_data import fill_in
+from tests.registration_data import STEPS, fill_in
 
 
 @pytest.fixture
@@ -69,3 +69,29 @@ def test_status_lookups_are_rate_limited(make_app):
     codes = [client.get("/uk/status/?token=" + "B" * 43).status_code for _ in range(5)]
     assert codes == [404, 404, 404, 429, 429]
     assert '<html lang="uk"' in client.get("/uk/status/").get_data(as_text=True)
+
+
+def test_one_applicants_link_never_shows_another_case(app, make_app):
+    from tests.conftest import FormFiller
+
+    links = []
+    for name in ("Mariia Petrenko", "Ahmad Karimi"):
+        forms = FormFiller(app.test_client())
+        fill_in(forms, lang="uk", until="family-members/0")
+        member = {**STEPS["family-members/0"], "passport_name": name}
+        forms.post("/uk/family-registration/family-members/0", member)
+        for step in ("permit", "language", "contact"):
+            forms.post(f"/uk/family-registration/{step}", STEPS[step])
+        forms.post("/uk/family-registration/submit", {"confirm": "y"})
+        receipt = forms.client.get("/uk/family-registration/receipt").get_data(as_text=True)
+        links.append(
+            re.search(r'href="http://localhost(/uk/status/\?token=[\w-]+)"', receipt).group(1)
+        )
+    with app.app_context():
+        references = db.get_session().scalars(select(Case.reference).order_by(Case.id)).all()
+    assert links[0] != links[1] and len(set(references)) == 2
+    for link, own, other in ((links[0], *references), (links[1], *reversed(references))):
+        browser = app.test_client()
+        browser.get(link)
+        html = browser.get("/uk/status/").get_data(as_text=True)
+        assert own in html and other not in html

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from portal.form_fields import (
     CleanStringField,
     LocalDateField,
+    PortalForm,
     any_script_name,
     duf_number,
     latin_name,
@@ -40,7 +40,7 @@ def length(maximum):
     return Length(max=maximum, message=_l("Use at most %(max)d characters."))
 
 
-class EligibilityForm(FlaskForm):
+class EligibilityForm(PortalForm):
     lived_here_under_five_years = RadioField(
         _l("Has the person you came to join lived in the municipality for less than five years?"),
         invalid_choice_message=REQUIRED_CHOICE,
@@ -68,7 +68,7 @@ class EligibilityForm(FlaskForm):
         return self.lived_here_under_five_years.data != "no" and self.group.data != "none"
 
 
-class RegistrantForm(FlaskForm):
+class RegistrantForm(PortalForm):
     role = RadioField(
         _l("Who is filling in this registration?"),
         invalid_choice_message=REQUIRED_CHOICE,
@@ -91,7 +91,7 @@ class RegistrantForm(FlaskForm):
             raise ValidationError(_l("Write your name, so we know who to contact."))
 
 
-class ReferencePersonForm(FlaskForm):
+class ReferencePersonForm(PortalForm):
     full_name = CleanStringField(
         _l("Full name"),
         validators=[DataRequired(_l("Write the full name.")), length(NAME_MAX), any_script_name],
@@ -146,7 +146,7 @@ def citizenship_choices() -> list[SelectChoice]:
     return options(("", _l("Choose")), ("stateless", _l("Stateless")), *countries)
 
 
-class FamilyMemberForm(FlaskForm):
+class FamilyMemberForm(PortalForm):
     passport_name = CleanStringField(
         _l("Name as written in the passport"),
         description=_l("With Latin letters (A–Z), exactly as in the passport or travel document."),
@@ -198,7 +198,7 @@ class FamilyMemberForm(FlaskForm):
             raise ValidationError(_l("The date is too far in the future. Check the year."))
 
 
-class PermitForm(FlaskForm):
+class PermitForm(PortalForm):
     application_date = LocalDateField(
         _l("Date the application for family immigration was sent"),
         validators=[DataRequired(_l("Write the date of the application.")), not_in_future, not_before_1900],
@@ -219,7 +219,7 @@ class PermitForm(FlaskForm):
             raise ValidationError(_l("The permit cannot be dated before the application."))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PortalForm):
     languages = CleanStringField(
         _l("Which languages do you speak?"),
         description=_l("For example: Arabic, English."),
@@ -246,7 +246,7 @@ class LanguageForm(FlaskForm):
             raise ValidationError(_l("Write which language the interpreter should speak."))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(PortalForm):
     phone = CleanStringField(
         _l("Phone number"),
         description=_l("Numbers from other countries start with + and the country code."),
@@ -274,16 +274,16 @@ class ContactForm(FlaskForm):
             raise ValidationError(_l("Write your email address above, or choose another way."))
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(PortalForm):
     confirm = BooleanField(
         _l("I have read how my information will be used, and the answers are correct."),
         validators=[DataRequired(_l("Tick the box to confirm before you send."))],
     )
 
 
-class DeleteDraftForm(FlaskForm):
+class DeleteDraftForm(PortalForm):
     """Only the CSRF token: deleting needs a POST from our own page."""
 
 
-class RemoveMemberForm(FlaskForm):
+class RemoveMemberForm(PortalForm):
     """Only the CSRF token."""

@@ -22,11 +22,13 @@ from portal.profile import get_profile
 from portal.registration import forms, services, summary
 from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
 from portal.registration.urls import step_url
-from portal.security import no_store, private_cookie
+from portal.security import csrf, no_store, private_cookie
 from portal.urls import absolute_url
 
 bp = Blueprint("registration", __name__, url_prefix="/<lang>/family-registration")
 bp.after_request(no_store)
+# Every POST here validates a PortalForm, whose CSRF check keeps what was typed (see PortalForm).
+csrf.exempt(bp)
 DRAFT_COOKIE = "draft"
 
 
@@ -145,6 +147,8 @@ def remove_family_member(position):
     if forms.RemoveMemberForm().validate_on_submit():
         services.remove_member(get_session(), g.draft, position)
         flash(_("The family member was removed."))
+    else:
+        flash(_("For your safety, the form expired. Please try again."))
     return redirect(url_for(".family_members"))
 
 
@@ -212,9 +216,11 @@ def resume():
 @bp.post("/delete")
 @draft_required
 def delete_draft():
-    if forms.DeleteDraftForm().validate_on_submit():
-        services.delete_draft(get_session(), g.draft)
-        flash(_("Your draft has been deleted."))
+    if not forms.DeleteDraftForm().validate_on_submit():
+        flash(_("For your safety, the form expired. Please try again."))
+        return redirect(url_for(".saved"))
+    services.delete_draft(get_session(), g.draft)
+    flash(_("Your draft has been deleted."))
     response = redirect(url_for(".start"))
     response.delete_cookie(DRAFT_COOKIE)
     return response

@@ -108,3 +108,28 @@ def test_error_summary_takes_focus_and_links_to_the_field(live_server, page_at):
     assert page.evaluate("document.activeElement.className") == "error-summary"
     page.click(".error-summary a >> nth=0")
     assert page.url.endswith("#lived_here_under_five_years-0")
+
+
+def test_arabic_form_is_mirrored(live_server, page_at, tmp_path_factory):
+    """Geometry of a right-to-left form with errors; the screenshot is kept for people to look at."""
+    page = page_at(360)
+    page.goto(f"{live_server}/ar/family-registration/eligibility")
+    navigate(page, 'button[value="continue"]')
+    shot = tmp_path_factory.mktemp("screenshots") / "ar-eligibility-errors.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    radio = page.locator("#group-0").bounding_box()
+    label = page.locator('label[for="group-0"]').bounding_box()
+    assert radio["x"] > label["x"] + label["width"] - 1, (
+        "the radio button stands right of its label"
+    )
+    field = page.locator(".field-error").first
+    borders = field.evaluate(
+        "e => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]"
+    )
+    assert borders == ["5px", "0px"], "the error bar is on the right"
+    legend = page.locator(".legend").first.bounding_box()
+    main = page.locator("main").bounding_box()
+    assert legend["x"] + legend["width"] > main["x"] + main["width"] - 40, (
+        "text starts at the right"
+    )
