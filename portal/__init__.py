@@ -5,10 +5,11 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_time
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import (
+    appointments,
     cases,
     db,
     errors,
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["static_versions"] = {}
     app.jinja_env.globals["static_url"] = _static_url
     app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -72,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     pages.init_app(app)
     registration.init_app(app)
     cases.init_app(app)
+    appointments.init_app(app)
     health.init_app(app)
     errors.init_app(app)
 

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portal import db, schema, translations_admin
+from portal.appointments import services as booking_services
 from portal.demo import load_demo_data
 from portal.profile import get_profile
 from portal.registration.services import purge_expired_drafts
@@ -143,6 +144,50 @@ def translations_stamp(locale, slugs):
     click.echo(f"Stamped {stamped} page(s) of {locale}.")
 
 
+# --- closures -----------------------------------------------------------------------------
+@click.group("closures", cls=AppGroup)
+def closures_group():
+    """Whole days the front desk is closed (public holidays are closed already)."""
+
+
+@closures_group.command("add")
+@click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: --from).")
+@click.option("--reason", required=True, help="For staff; never shown to the public.")
+def closures_add(first, last, reason):
+    """Close the front desk; lists the bookings the closure hits."""
+    last = last or first
+    try:
+        closure, hit = booking_services.add_closure(
+            db.get_session(), first.date(), last.date(), reason
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Closure {closure.id}: {closure.first_day} to {closure.last_day} ({reason}).")
+    if hit:
+        click.echo(f"{len(hit)} booking(s) on these days; contact them:")
+        for booking in hit:
+            click.echo(
+                f"  {booking.reference}  {booking.starts_at:%Y-%m-%d %H:%M} UTC  {booking.phone}"
+            )
+
+
+@closures_group.command("list")
+def closures_list():
+    """Closures from today on."""
+    for closure in booking_services.upcoming_closures(db.get_session()):
+        click.echo(f"{closure.id:>4}  {closure.first_day} to {closure.last_day}  {closure.reason}")
+
+
+@closures_group.command("remove")
+@click.argument("closure_id", type=int)
+def closures_remove(closure_id):
+    """Open the days of a closure again."""
+    if not booking_services.remove_closure(db.get_session(), closure_id):
+        raise click.ClickException(f"no closure {closure_id}")
+    click.echo(f"Closure {closure_id} removed.")
+
+
 # --- retention ----------------------------------------------------------------------------
 @click.command("purge")
 @with_appcontext
@@ -153,6 +198,6 @@ def purge_command():
 
 
 def register_commands(app: Flask) -> None:
-    for group in (db_group, demo_group, staff_group, translations_group):
+    for group in (db_group, demo_group, staff_group, translations_group, closures_group):
         app.cli.add_command(group)
     app.cli.add_command(purge_command)

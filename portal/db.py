@@ -13,13 +13,22 @@ class Base(DeclarativeBase):
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and SQLAlchemy's documented pysqlite recipe: SQLAlchemy
+    emits BEGIN itself, so a transaction that must serialise can ask for BEGIN IMMEDIATE."""
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # pysqlite must not emit its own deferred BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get("serialise", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -57,6 +66,14 @@ def _close_session(_exc=None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def serialised_session() -> Session:
+    """A session whose transactions serialise with other writers: BEGIN IMMEDIATE on SQLite (the
+    write lock is taken before the first read). On PostgreSQL it is an ordinary session; services
+    lock the rows they read with SELECT … FOR UPDATE."""
+    engine = get_engine().execution_options(serialise=True)
+    return Session(bind=engine, expire_on_commit=False)
 
 
 def ping() -> bool:

@@ -37,6 +37,18 @@ class CaseRouting:
 
 
 @dataclass(frozen=True)
+class BookingRules:
+    """How the front desk can be booked."""
+
+    slot_minutes: int
+    desks: int  # people served at the same time: the capacity of each slot
+    minimum_notice_hours: int
+    horizon_days: int
+    topics: tuple[str, ...]
+    max_active_per_phone: int = 2
+
+
+@dataclass(frozen=True)
 class Profile:
     municipality: str
     service_name: str
@@ -49,6 +61,7 @@ class Profile:
     opening_hours: tuple[OpeningHours, ...]
     departments: tuple[Department, ...]
     case_routing: dict[str, CaseRouting]
+    booking: BookingRules
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)
@@ -83,6 +96,17 @@ def parse(data: dict) -> Profile:
             case_type: CaseRouting(entry["department"], int(entry["due_in_days"]))
             for case_type, entry in data["cases"].items()
         }
+        rules = data["booking"]
+        booking = BookingRules(
+            slot_minutes=int(rules["slot_minutes"]),
+            desks=int(rules["desks"]),
+            minimum_notice_hours=int(rules["minimum_notice_hours"]),
+            horizon_days=int(rules["horizon_days"]),
+            topics=tuple(rules["topics"]),
+            max_active_per_phone=int(rules.get("max_active_per_phone", 2)),
+        )
+        if booking.slot_minutes <= 0 or booking.desks <= 0 or not booking.topics:
+            raise ProfileError("booking needs a positive slot length, desks and topics")
         known = {d.key for d in departments}
         for case_type, route in routing.items():
             if route.department not in known:
@@ -99,6 +123,7 @@ def parse(data: dict) -> Profile:
             opening_hours=hours,
             departments=departments,
             case_routing=routing,
+            booking=booking,
         )
     except KeyError as error:
         raise ProfileError(f"the profile lacks {error}") from error

@@ -1,24 +1,15 @@
 """Rules for cases: references, status links, creation with a first timeline event."""
 
-import secrets
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.cases.models import Case, CaseEvent
+from portal.references import new_reference
 from portal.tokens import looks_like_token, token_hash
 
-# No 0/O, 1/I/L or 5/S that people mix up when reading a reference aloud, and no vowels, so a
-# reference never spells a word.
-REFERENCE_ALPHABET = "2346789BCDFGHJKMNPQRTVWXYZ"
 REFERENCE_PREFIXES = {"family_reunification": "FG"}
-
-
-def new_reference(case_type: str) -> str:
-    """e.g. FG-7K3M-Q9TD: 8 characters from a 26-character alphabet (about 37 bits)."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"{REFERENCE_PREFIXES[case_type]}-{chars[:4]}-{chars[4:]}"
 
 
 def open_case(
@@ -49,7 +40,7 @@ def open_case(
 
 def _unused_reference(session: Session, case_type: str) -> str:
     while True:
-        reference = new_reference(case_type)
+        reference = new_reference(REFERENCE_PREFIXES[case_type])
         if session.scalar(select(Case.id).where(Case.reference == reference)) is None:
             return reference
 

@@ -1,0 +1,92 @@
+"""The booking details form."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from portal import i18n
+from portal.appointments.labels import INTERPRETER_MODES
+from portal.form_fields import CleanStringField, PortalForm, any_script_name, phone_number
+
+CHOOSE = _l("Choose one of the answers.")
+
+
+def _length(maximum: int) -> Length:
+    return Length(max=maximum, message=_l("Use at most %(max)d characters."))
+
+
+def language_choices() -> list[SelectChoice]:
+    """The portal's languages in their own names, then "another language"."""
+    choices = [SelectChoice(locale.code, locale.name) for locale in i18n.locales()]
+    return [*choices, SelectChoice("other", _l("Another language"))]
+
+
+class CsrfOnlyForm(PortalForm):
+    """Buttons that change something (cancel, move): only the CSRF token."""
+
+
+class BookingForm(PortalForm):
+    name = CleanStringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Write your name.")), _length(200), any_script_name],
+    )
+    phone = CleanStringField(
+        _l("Phone number"),
+        description=_l("Numbers from other countries start with + and the country code."),
+        validators=[DataRequired(_l("Write a phone number.")), _length(30), phone_number],
+        render_kw={"type": "tel", "autocomplete": "tel", "dir": "ltr"},
+    )
+    email = CleanStringField(
+        _l("Email (optional)"),
+        validators=[Optional(), _length(254), Email(_l("Write a valid email address, like name@example.com."))],
+        render_kw={"type": "email", "autocomplete": "email", "dir": "ltr"},
+    )  # fmt: skip
+    people = SelectField(
+        _l("How many people are coming, you included?"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 7)],
+        default="1",
+        invalid_choice_message=CHOOSE,
+        validators=[DataRequired(CHOOSE)],
+    )
+    language = SelectField(
+        _l("Which language do you speak best?"),
+        invalid_choice_message=CHOOSE,
+        validators=[DataRequired(CHOOSE)],
+    )
+    interpreter_needed = RadioField(
+        _l("Do you need an interpreter?"),
+        description=_l("We arrange an interpreter for you, free of charge. Children must not interpret for adults."),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        invalid_choice_message=CHOOSE,
+        validators=[InputRequired(CHOOSE)],
+    )  # fmt: skip
+    interpreter_language = CleanStringField(
+        _l("Language for the interpreter"),
+        description=_l("Only if you need an interpreter."),
+        validators=[_length(100)],  # no Optional(): the rule below must run
+    )
+    interpreter_dialect = CleanStringField(_l("Dialect (optional)"), validators=[_length(100)])
+    interpreter_mode = RadioField(
+        _l("Where should the interpreter be?"),
+        description=_l("Only if you need an interpreter."),
+        choices=[SelectChoice(code, label) for code, label in INTERPRETER_MODES.items()],
+        invalid_choice_message=CHOOSE,
+        validate_choice=False,
+    )
+    note = TextAreaField(
+        _l("Anything we should know? (optional)"),
+        description=_l("Do not write ID numbers or health information here."),
+        validators=[Optional(), _length(500)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+    def validate_interpreter_language(self, field):
+        if self.interpreter_needed.data == "yes" and not field.data:
+            raise ValidationError(_l("Write which language the interpreter should speak."))
+
+    def validate_interpreter_mode(self, field):
+        if self.interpreter_needed.data == "yes" and field.data not in INTERPRETER_MODES:
+            raise ValidationError(_l("Choose where the interpreter should be."))

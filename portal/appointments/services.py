@@ -1,0 +1,252 @@
+"""Rules for bookings. Every change runs in one serialised transaction, and the desk table's
+primary key is the final word: a slot never holds more bookings than desks."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from portal import db
+from portal.appointments import slots
+from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
+from portal.profile import Profile
+from portal.references import new_reference
+from portal.tokens import looks_like_token, new_token, token_hash
+
+
+class BookingRefused(Exception):
+    """The booking cannot be made; `reason` says why, for the page to explain."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # slot_taken, not_bookable or too_many
+
+
+@dataclass
+class BookingDetails:
+    topic: str
+    name: str
+    phone: str
+    email: str | None
+    people: int
+    language: str
+    interpreter_needed: bool
+    interpreter_language: str | None
+    interpreter_dialect: str | None
+    interpreter_mode: str | None
+    note: str | None
+
+
+def details_from(form, topic: str) -> BookingDetails:
+    """The validated form's answers, as the booking stores them."""
+    needed = form.interpreter_needed.data == "yes"
+    return BookingDetails(
+        topic=topic,
+        name=form.name.data,
+        phone=form.phone.data,
+        email=form.email.data or None,
+        people=int(form.people.data),
+        language=form.language.data,
+        interpreter_needed=needed,
+        interpreter_language=form.interpreter_language.data if needed else None,
+        interpreter_dialect=(form.interpreter_dialect.data or None) if needed else None,
+        interpreter_mode=form.interpreter_mode.data if needed else None,
+        note=form.note.data or None,
+    )
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; everything is stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def closures(session: Session, first: date, last: date) -> list[tuple[date, date]]:
+    rows = session.execute(
+        select(Closure.first_day, Closure.last_day).where(
+            Closure.last_day >= first, Closure.first_day <= last
+        )
+    )
+    return [(row.first_day, row.last_day) for row in rows]
+
+
+def taken_desks(session: Session, day: date, zone: str) -> dict[datetime, int]:
+    """Reserved desks per start time (UTC) on one local day."""
+    start = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+    rows = session.execute(
+        select(DeskReservation.starts_at, func.count())
+        .where(
+            DeskReservation.starts_at >= start,
+            DeskReservation.starts_at < start + timedelta(days=1),
+        )
+        .group_by(DeskReservation.starts_at)
+    )
+    return {utc(starts_at): count for starts_at, count in rows}
+
+
+def open_days(session: Session, profile: Profile, now: datetime) -> list[date]:
+    horizon = now.date() + timedelta(days=profile.booking.horizon_days + 1)
+    return slots.bookable_days(profile, now, closures(session, now.date(), horizon))
+
+
+def free_slots(session: Session, profile: Profile, day: date, now: datetime) -> list[slots.Slot]:
+    known = closures(session, day, day)
+    return slots.slots_for_day(
+        profile, day, now, known, taken_desks(session, day, profile.timezone)
+    )
+
+
+def _lock(session: Session, start: datetime, phone: str) -> None:
+    """Decide bookings for one time, and for one phone number, one after the other.
+    SQLite: the serialised session's BEGIN IMMEDIATE already holds the database's write lock."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    session.execute(pg_insert(SlotLock).values(starts_at=start).on_conflict_do_nothing())
+    session.execute(select(SlotLock).where(SlotLock.starts_at == start).with_for_update())
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:phone))"), {"phone": phone})
+
+
+def _free_desk(session: Session, profile: Profile, start: datetime) -> int | None:
+    taken = set(
+        session.scalars(select(DeskReservation.desk).where(DeskReservation.starts_at == start))
+    )
+    return next((desk for desk in range(1, profile.booking.desks + 1) if desk not in taken), None)
+
+
+def _check_bookable(session: Session, profile: Profile, start: datetime, now: datetime) -> None:
+    local_day = start.astimezone(ZoneInfo(profile.timezone)).date()
+    if not slots.is_bookable(profile, start, now, closures(session, local_day, local_day)):
+        raise BookingRefused("not_bookable")
+
+
+def _active_for_phone(session: Session, phone: str, now: datetime) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(Booking.phone == phone, Booking.status == "active", Booking.starts_at > now)
+    )
+
+
+def _unused_reference(session: Session) -> str:
+    while True:
+        reference = new_reference("TB")
+        if session.scalar(select(Booking.id).where(Booking.reference == reference)) is None:
+            return reference
+
+
+def book(
+    profile: Profile, start: datetime, details: BookingDetails, now: datetime
+) -> tuple[Booking, str]:
+    """Book a desk at `start`; returns the booking and its private manage token."""
+    start = utc(start)
+    token = new_token()
+    try:
+        with db.serialised_session() as session, session.begin():
+            _lock(session, start, details.phone)
+            _check_bookable(session, profile, start, now)
+            if (
+                _active_for_phone(session, details.phone, now)
+                >= profile.booking.max_active_per_phone
+            ):
+                raise BookingRefused("too_many")
+            desk = _free_desk(session, profile, start)
+            if desk is None:
+                raise BookingRefused("slot_taken")
+            booking = Booking(
+                reference=_unused_reference(session), starts_at=start,
+                manage_token_hash=token_hash(token), **vars(details),
+            )  # fmt: skip
+            booking.reservation = DeskReservation(starts_at=start, desk=desk)
+            session.add(booking)
+    except (IntegrityError, OperationalError) as error:
+        # A unique key or a lock timeout: someone else got there first.
+        raise BookingRefused("slot_taken") from error
+    return booking, token
+
+
+def find_booking(session: Session, token: str | None) -> Booking | None:
+    if not looks_like_token(token):
+        return None
+    return session.scalars(
+        select(Booking).where(Booking.manage_token_hash == token_hash(token))
+    ).first()
+
+
+def cancel(token: str, now: datetime) -> Booking | None:
+    """Cancel an active future booking: its desk is free at once."""
+    with db.serialised_session() as session, session.begin():
+        booking = find_booking(session, token)
+        if booking is None or booking.status != "active" or utc(booking.starts_at) <= now:
+            return None
+        booking.status = "cancelled"
+        booking.cancelled_at = now
+        session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
+    return booking
+
+
+def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Booking:
+    """Move a booking to another time in one transaction: the old desk is given up only if the
+    new one is secured; on any refusal the booking stays as it was."""
+    new_start = utc(new_start)
+    try:
+        with db.serialised_session() as session, session.begin():
+            booking = find_booking(session, token)
+            if booking is None or booking.status != "active":
+                raise BookingRefused("not_bookable")
+            _lock(session, new_start, booking.phone)
+            _check_bookable(session, profile, new_start, now)
+            session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
+            session.flush()
+            desk = _free_desk(session, profile, new_start)
+            if desk is None:
+                raise BookingRefused("slot_taken")  # rolls back: the old desk is kept
+            session.add(DeskReservation(starts_at=new_start, desk=desk, booking_id=booking.id))
+            booking.starts_at = new_start
+    except (IntegrityError, OperationalError) as error:
+        raise BookingRefused("slot_taken") from error
+    return booking
+
+
+def add_closure(
+    session: Session, first: date, last: date, reason: str
+) -> tuple[Closure, list[Booking]]:
+    """Close the office on whole days; returns the active bookings that the closure hits."""
+    if last < first:
+        raise ValueError("the last day is before the first")
+    closure = Closure(first_day=first, last_day=last, reason=reason)
+    session.add(closure)
+    session.commit()
+    return closure, bookings_on_days(session, first, last)
+
+
+def upcoming_closures(session: Session) -> list[Closure]:
+    today = datetime.now(UTC).date()
+    return list(
+        session.scalars(
+            select(Closure).where(Closure.last_day >= today).order_by(Closure.first_day)
+        )
+    )
+
+
+def remove_closure(session: Session, closure_id: int) -> bool:
+    closure = session.get(Closure, closure_id)
+    if closure is None:
+        return False
+    session.delete(closure)
+    session.commit()
+    return True
+
+
+def bookings_on_days(session: Session, first: date, last: date) -> list[Booking]:
+    start = datetime.combine(first, time(0), UTC) - timedelta(hours=2)
+    end = datetime.combine(last + timedelta(days=1), time(0), UTC)
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.status == "active", Booking.starts_at >= start, Booking.starts_at < end)
+            .order_by(Booking.starts_at)
+        )
+    )

@@ -1,0 +1,176 @@
+"""Booking pages: topic → day → time → details → confirmation; and the private manage page."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal import i18n
+from portal.appointments import calendar, services
+from portal.appointments.forms import BookingForm, CsrfOnlyForm
+from portal.appointments.labels import TOPIC_LABELS
+from portal.db import get_session
+from portal.limits import limiter, lookup_limit, submit_limit
+from portal.profile import get_profile
+from portal.security import csrf, no_store, private_cookie
+from portal.urls import absolute_url
+
+booking_bp = Blueprint("appointments", __name__, url_prefix="/<lang>/book")
+manage_bp = Blueprint("booking", __name__, url_prefix="/<lang>/booking")
+manage_bp.after_request(no_store)
+booking_bp.after_request(no_store)
+csrf.exempt(booking_bp)  # BookingForm (a PortalForm) checks CSRF and keeps what was typed
+csrf.exempt(manage_bp)
+BOOKING_COOKIE = "booking"
+BOOKING_COOKIE_MAX_AGE = 120 * 24 * 3600
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _topic_or_404(topic: str) -> str:
+    if topic not in get_profile().booking.topics:
+        abort(404)
+    return topic
+
+
+def _start_or_404(day: str, hhmm: str) -> datetime:
+    try:
+        local = datetime.strptime(f"{day} {hhmm}", "%Y-%m-%d %H%M")
+    except ValueError:
+        abort(404)
+    return local.replace(tzinfo=ZoneInfo(get_profile().timezone)).astimezone(UTC)
+
+
+def _day_or_404(day: str) -> date:
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+
+
+@booking_bp.get("/")
+def choose_topic():
+    topics = [(code, TOPIC_LABELS[code]) for code in get_profile().booking.topics]
+    return render_template("appointments/topics.html", topics=topics)
+
+
+@booking_bp.get("/<topic>/")
+def choose_day(topic):
+    days = services.open_days(get_session(), get_profile(), _now())
+    return render_template("appointments/days.html", topic=_topic_or_404(topic), days=days,
+                           day_url=lambda day: url_for(".choose_time", topic=topic, day=day.isoformat()))  # fmt: skip
+
+
+@booking_bp.get("/<topic>/<day>/")
+def choose_time(topic, day):
+    slots = services.free_slots(get_session(), get_profile(), _day_or_404(day), _now())
+    return render_template(
+        "appointments/times.html", topic=_topic_or_404(topic), day=date.fromisoformat(day), slots=slots,
+        time_url=lambda slot: url_for(".details", topic=topic, day=day, hhmm=slot.local.strftime("%H%M")),
+    )  # fmt: skip
+
+
+@booking_bp.route("/<topic>/<day>/<hhmm>", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"])
+def details(topic, day, hhmm):
+    start = _start_or_404(day, request.form.get("time") or hhmm)
+    form = BookingForm(language=i18n.current_locale().code)
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            booking, token = services.book(
+                get_profile(), start, services.details_from(form, topic), _now()
+            )
+        except services.BookingRefused as refused:
+            refusal = refused.reason
+        else:
+            response = redirect(url_for("booking.manage", new=1))
+            response.set_cookie(**private_cookie(BOOKING_COOKIE, token, BOOKING_COOKIE_MAX_AGE))
+            return response
+    alternatives = (
+        services.free_slots(get_session(), get_profile(), start.date(), _now()) if refusal else []
+    )
+    return render_template("appointments/details.html", form=form, topic=_topic_or_404(topic),
+                           start=start, refusal=refusal, alternatives=alternatives)  # fmt: skip
+
+
+@manage_bp.get("/")
+@limiter.limit(lookup_limit)
+def manage():
+    link_token = request.args.get("token")
+    if link_token is not None:
+        if services.find_booking(get_session(), link_token) is None:
+            abort(404)
+        response = redirect(url_for(".manage"))
+        response.set_cookie(**private_cookie(BOOKING_COOKIE, link_token, BOOKING_COOKIE_MAX_AGE))
+        return response
+    token = request.cookies.get(BOOKING_COOKIE)
+    booking = services.find_booking(get_session(), token)
+    if booking is None:
+        abort(404)
+    return render_template(
+        "appointments/manage.html", booking=booking, new=request.args.get("new") == "1",
+        manage_url=absolute_url("booking.manage", token=token), form=CsrfOnlyForm(),
+    )  # fmt: skip
+
+
+@manage_bp.post("/cancel")
+@limiter.limit(submit_limit)
+def cancel():
+    if not CsrfOnlyForm().validate_on_submit():
+        flash(_("For your safety, the form expired. Please try again."))
+    elif services.cancel(request.cookies.get(BOOKING_COOKIE), _now()) is None:
+        abort(404)
+    return redirect(url_for(".manage"))
+
+
+@manage_bp.get("/move/")
+def move_day():
+    booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
+    if booking is None or booking.status != "active":
+        abort(404)
+    days = services.open_days(get_session(), get_profile(), _now())
+    return render_template("appointments/days.html", topic=booking.topic, days=days, moving=True,
+                           day_url=lambda day: url_for(".move_time", day=day.isoformat()))  # fmt: skip
+
+
+@manage_bp.get("/move/<day>/")
+def move_time(day):
+    booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
+    if booking is None or booking.status != "active":
+        abort(404)
+    slots = services.free_slots(get_session(), get_profile(), _day_or_404(day), _now())
+    return render_template(
+        "appointments/times.html", topic=booking.topic, day=date.fromisoformat(day), slots=slots,
+        moving=True, form=CsrfOnlyForm(),
+        time_url=lambda slot: url_for(".move_to", day=day, hhmm=slot.local.strftime("%H%M")),
+    )  # fmt: skip
+
+
+@manage_bp.post("/move/<day>/<hhmm>")
+@limiter.limit(submit_limit)
+def move_to(day, hhmm):
+    if not CsrfOnlyForm().validate_on_submit():
+        flash(_("For your safety, the form expired. Please try again."))
+        return redirect(url_for(".move_time", day=day))
+    try:
+        services.move(
+            get_profile(), request.cookies.get(BOOKING_COOKIE), _start_or_404(day, hhmm), _now()
+        )
+    except services.BookingRefused:
+        flash(_("This time was just taken by someone else. Please choose another time."))
+        return redirect(url_for(".move_time", day=day))
+    flash(_("Your appointment has been moved."))
+    return redirect(url_for(".manage"))
+
+
+@manage_bp.get("/calendar.ics")
+def calendar_file():
+    booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
+    if booking is None or booking.status != "active":
+        abort(404)
+    response = calendar.ics_response(booking, get_profile())
+    return no_store(response)
