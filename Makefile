@@ -48,6 +48,7 @@ format: $(INSTALLED)
 
 bench: $(INSTALLED) translations
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/booking.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -13,54 +13,24 @@ Figures on a shared machine are noisy: compare ratios, not absolute numbers.
 
 import argparse
 import gzip
-import http.client
 import multiprocessing
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import free_port, portal_cli, request, start_gunicorn  # noqa: E402
+
 BUDGET_BYTES = 15 * 1024
 SPEED_TARGET = 0.6
-sys.path.insert(0, str(ROOT))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(app_spec: str, port: int, workers: int, env: dict) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", app_spec],
-        cwd=ROOT, env={**os.environ, **env},
-    )  # fmt: skip
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"gunicorn for {app_spec} did not start")
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, body
+    status, _, body = request(port, "GET", path)
+    return status, body
 
 
 def _client(port: int, paths: list[str], seconds: float, queue) -> None:
@@ -136,8 +106,7 @@ def main() -> int:
         "PORTAL_SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
         "PORTAL_LOG_LEVEL": "WARNING",
     }
-    subprocess.run([str(VENV_BIN / "portal"), "db", "upgrade"], cwd=ROOT, env={**os.environ, **env},
-                   check=True, capture_output=True)  # fmt: skip
+    portal_cli(env, "db", "upgrade")
     portal_port, bare_port, uncached_port = free_port(), free_port(), free_port()
     portal = start_gunicorn("portal:create_app()", portal_port, args.workers, env)
     uncached = start_gunicorn(

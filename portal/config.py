@@ -41,6 +41,8 @@ def from_environment(environ=None) -> dict:
         "BASE_URL": (env.get("PORTAL_BASE_URL") or "").rstrip("/"),
         # Flask-Limiter storage: redis://host:6379 in production (shared by all workers and hosts).
         "RATELIMIT_STORAGE_URL": env.get("PORTAL_RATELIMIT_STORAGE_URL") or "memory://",
+        # Only for load benchmarks from one address; refused in production.
+        "RATELIMIT_ENABLED": _flag(env.get("PORTAL_RATELIMIT_ENABLED"), default=True),
         "INSTANCE_DIR": str(instance),
     }
 
@@ -86,5 +88,7 @@ def validate(config: dict) -> None:
             f"{MIN_SECRET_KEY_LENGTH} characters in production, for example the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
+    if not config.get("RATELIMIT_ENABLED", True):
+        raise ConfigError("Rate limits cannot be turned off in production.")
     if not config.get("SESSION_COOKIE_SECURE"):
         raise ConfigError("PORTAL_COOKIE_SECURE must not be turned off in production.")

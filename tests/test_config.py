@@ -67,3 +67,8 @@ def test_production_needs_its_https_address():
     with pytest.raises(ConfigError, match="PORTAL_BASE_URL"):
         validate(from_environment({**PRODUCTION, "PORTAL_BASE_URL": ""}))
     assert from_environment(PRODUCTION)["BASE_URL"] == "https://ankomst.example.no"
+
+
+def test_production_refuses_to_run_without_rate_limits():
+    with pytest.raises(ConfigError, match="Rate limits"):
+        validate(from_environment({**PRODUCTION, "PORTAL_RATELIMIT_ENABLED": "0"}))
