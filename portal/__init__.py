@@ -23,6 +23,7 @@ from portal import (
     security,
 )
 from portal import config as portal_config
+from portal.formatting import format_when
 from portal.urls import absolute_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["static_url"] = _static_url
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.globals["format_time"] = format_time
+    app.jinja_env.globals["format_when"] = format_when
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -3,8 +3,15 @@
 from datetime import datetime
 
 from babel import Locale
-from babel.dates import format_interval, get_day_names
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_time,
+    get_datetime_format,
+    get_day_names,
+)
 from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.profile import OpeningHours
@@ -31,3 +38,16 @@ def opening_hours_lines(hours: tuple[OpeningHours, ...], locale_name: str) -> li
         times = format_interval(start, end, "Hm", locale=locale)
         lines.append((_day_range(block.days, locale), times))
     return lines
+
+
+def format_when(moment: datetime) -> str:
+    """Weekday, date and time as the reader's language writes them together ("tirsdag 24.
+    november 2026 kl. 09:30"; 12-hour clocks where the language uses them). `moment` is aware,
+    in the office's time zone."""
+    locale = get_locale()
+    # CLDR's pattern for joining a date and a time, e.g. "{1} 'kl'. {0}" (as Babel joins them).
+    glue = get_datetime_format("full", locale=locale).replace("'", "")
+    time_text = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    return glue.replace("{0}", time_text).replace(
+        "{1}", format_date(moment.date(), "full", locale=locale)
+    )

@@ -5,6 +5,8 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from portal import db
@@ -317,7 +319,13 @@ def test_csrf_failure_keeps_what_was_typed(app, forms):
     response = forms.client.post(f"{BASE}/reference-person", data=typed)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "the form expired" in html  # uk catalog pending: see test_catalogs for completeness
+    with app.test_request_context("/uk/"), force_locale("uk"):
+        expected = str(
+            escape(
+                gettext("For your safety, the form expired. Check your answers and send it again.")
+            )
+        )
+    assert expected in html and "the form expired" not in html  # translated
     assert 'value="Петро Петренко"' in html and 'value="15076500565"' in html
     with app.app_context():
         saved = db.get_session().scalars(select(DraftStep.step)).all()

@@ -23,7 +23,7 @@ booking_bp.after_request(no_store)
 csrf.exempt(booking_bp)  # BookingForm (a PortalForm) checks CSRF and keeps what was typed
 csrf.exempt(manage_bp)
 BOOKING_COOKIE = "booking"
-BOOKING_COOKIE_MAX_AGE = 120 * 24 * 3600
+BOOKING_COOKIE_MAX_AGE = 365 * 24 * 3600  # as the privacy page says
 
 
 def _now() -> datetime:
