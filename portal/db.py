@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -56,9 +56,15 @@ def get_engine() -> Engine:
 
 
 def get_session() -> Session:
-    """The session of the current request (or app context), created on first use."""
+    """The session of the current request (or app context), created on first use.
+
+    A request that changes things (POST) serialises its transaction with other writers: on
+    SQLite a read that later upgrades to a write would otherwise fail at once with
+    SQLITE_BUSY_SNAPSHOT under concurrency (a double click). Reads stay unserialised."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["db_sessionmaker"]()
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        engine = get_engine().execution_options(serialise=True) if writes else get_engine()
+        g.db_session = current_app.extensions["db_sessionmaker"](bind=engine)
     return g.db_session
 
 

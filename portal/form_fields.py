@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from portal import validation
@@ -69,6 +69,35 @@ class LocalDateField(Field):
             except ValueError:
                 continue
         raise ValueError(_l("Enter a real date, for example 2024-03-27."))
+
+
+def phone_field(label=None, required=True) -> CleanStringField:
+    """Any country's phone number (Norwegian without a country code), stored as E.164."""
+    presence = DataRequired(_l("Write a phone number.")) if required else Optional()
+    return CleanStringField(
+        label or _l("Phone number"),
+        description=_l("Numbers from other countries start with + and the country code.")
+        if required
+        else None,
+        validators=[
+            presence,
+            Length(max=30, message=_l("Use at most %(max)d characters.")),
+            phone_number,
+        ],
+        render_kw={"type": "tel", "autocomplete": "tel" if required else "off", "dir": "ltr"},
+    )
+
+
+def email_field() -> CleanStringField:
+    return CleanStringField(
+        _l("Email (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            Email(_l("Write a valid email address, like name@example.com.")),
+        ],
+        render_kw={"type": "email", "autocomplete": "email", "dir": "ltr"},
+    )
 
 
 def not_in_future(form, field):

@@ -296,6 +296,7 @@ def test_simultaneous_submits_make_one_case(app, forms):
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(results) == 6, "a submit failed with an exception"
     assert {r.status_code for r in results} == {302}
     assert count(app, Case) == 1 and count(app, Registration) == 1
 

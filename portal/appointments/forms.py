@@ -2,11 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal import i18n
 from portal.appointments.labels import INTERPRETER_MODES
-from portal.form_fields import CleanStringField, PortalForm, any_script_name, phone_number
+from portal.form_fields import (
+    CleanStringField,
+    PortalForm,
+    any_script_name,
+    email_field,
+    phone_field,
+)
 
 CHOOSE = _l("Choose one of the answers.")
 
@@ -30,17 +36,8 @@ class BookingForm(PortalForm):
         _l("Your name"),
         validators=[DataRequired(_l("Write your name.")), _length(200), any_script_name],
     )
-    phone = CleanStringField(
-        _l("Phone number"),
-        description=_l("Numbers from other countries start with + and the country code."),
-        validators=[DataRequired(_l("Write a phone number.")), _length(30), phone_number],
-        render_kw={"type": "tel", "autocomplete": "tel", "dir": "ltr"},
-    )
-    email = CleanStringField(
-        _l("Email (optional)"),
-        validators=[Optional(), _length(254), Email(_l("Write a valid email address, like name@example.com."))],
-        render_kw={"type": "email", "autocomplete": "email", "dir": "ltr"},
-    )  # fmt: skip
+    phone = phone_field()
+    email = email_field()
     people = SelectField(
         _l("How many people are coming, you included?"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 7)],

@@ -12,6 +12,7 @@ from portal.appointments.forms import BookingForm, CsrfOnlyForm
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, submit_limit
+from portal.private_links import exchange_link_token
 from portal.profile import get_profile
 from portal.security import csrf, no_store, private_cookie
 from portal.urls import absolute_url
@@ -100,13 +101,12 @@ def details(topic, day, hhmm):
 @manage_bp.get("/")
 @limiter.limit(lookup_limit)
 def manage():
-    link_token = request.args.get("token")
-    if link_token is not None:
-        if services.find_booking(get_session(), link_token) is None:
-            abort(404)
-        response = redirect(url_for(".manage"))
-        response.set_cookie(**private_cookie(BOOKING_COOKIE, link_token, BOOKING_COOKIE_MAX_AGE))
-        return response
+    exchanged = exchange_link_token(
+        lambda token: services.find_booking(get_session(), token),
+        BOOKING_COOKIE, BOOKING_COOKIE_MAX_AGE, url_for(".manage"),
+    )  # fmt: skip
+    if exchanged:
+        return exchanged
     token = request.cookies.get(BOOKING_COOKIE)
     booking = services.find_booking(get_session(), token)
     if booking is None:
@@ -127,11 +127,16 @@ def cancel():
     return redirect(url_for(".manage"))
 
 
-@manage_bp.get("/move/")
-def move_day():
+def _active_booking_or_404():
     booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
     if booking is None or booking.status != "active":
         abort(404)
+    return booking
+
+
+@manage_bp.get("/move/")
+def move_day():
+    booking = _active_booking_or_404()
     days = services.open_days(get_session(), get_profile(), _now())
     return render_template("appointments/days.html", topic=booking.topic, days=days, moving=True,
                            day_url=lambda day: url_for(".move_time", day=day.isoformat()))  # fmt: skip
@@ -139,9 +144,7 @@ def move_day():
 
 @manage_bp.get("/move/<day>/")
 def move_time(day):
-    booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
-    if booking is None or booking.status != "active":
-        abort(404)
+    booking = _active_booking_or_404()
     slots = services.free_slots(get_session(), get_profile(), _day_or_404(day), _now())
     return render_template(
         "appointments/times.html", topic=booking.topic, day=date.fromisoformat(day), slots=slots,
@@ -169,8 +172,5 @@ def move_to(day, hhmm):
 
 @manage_bp.get("/calendar.ics")
 def calendar_file():
-    booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
-    if booking is None or booking.status != "active":
-        abort(404)
-    response = calendar.ics_response(booking, get_profile())
+    response = calendar.ics_response(_active_booking_or_404(), get_profile())
     return no_store(response)

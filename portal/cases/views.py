@@ -1,11 +1,12 @@
 """The applicant's status page, reached only through a private link."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from portal.cases import labels, services
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit
-from portal.security import no_store, private_cookie
+from portal.private_links import exchange_link_token
+from portal.security import no_store
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang>/status")
 bp.after_request(no_store)
@@ -17,13 +18,12 @@ STATUS_COOKIE_MAX_AGE = 365 * 24 * 3600
 @limiter.limit(lookup_limit)
 def show_status():
     """?token=… is exchanged for a cookie and a clean URL; then the cookie finds the case."""
-    link_token = request.args.get("token")
-    if link_token is not None:
-        if services.case_for_status_token(get_session(), link_token) is None:
-            abort(404)
-        response = redirect(url_for(".show_status"))
-        response.set_cookie(**private_cookie(STATUS_COOKIE, link_token, STATUS_COOKIE_MAX_AGE))
-        return response
+    exchanged = exchange_link_token(
+        lambda token: services.case_for_status_token(get_session(), token),
+        STATUS_COOKIE, STATUS_COOKIE_MAX_AGE, url_for(".show_status"),
+    )  # fmt: skip
+    if exchanged:
+        return exchanged
     case = services.case_for_status_token(get_session(), request.cookies.get(STATUS_COOKIE))
     if case is None:
         abort(404)

@@ -6,7 +6,7 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.form_fields import (
     CleanStringField,
@@ -14,11 +14,12 @@ from portal.form_fields import (
     PortalForm,
     any_script_name,
     duf_number,
+    email_field,
     latin_name,
     national_id,
     not_before_1900,
     not_in_future,
-    phone_number,
+    phone_field,
 )
 
 NAME_MAX = 200
@@ -102,11 +103,7 @@ class ReferencePersonForm(PortalForm):
         validators=[DataRequired(_l("Write the fødselsnummer or D-number.")), length(20), national_id],
         render_kw={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"},
     )  # fmt: skip
-    phone = CleanStringField(
-        _l("Phone number (optional)"),
-        validators=[Optional(), length(30), phone_number],
-        render_kw={"type": "tel", "autocomplete": "off", "dir": "ltr"},
-    )
+    phone = phone_field(_l("Phone number (optional)"), required=False)
     address = CleanStringField(
         _l("Address in the municipality"),
         validators=[DataRequired(_l("Write the address.")), length(200)],
@@ -247,17 +244,8 @@ class LanguageForm(PortalForm):
 
 
 class ContactForm(PortalForm):
-    phone = CleanStringField(
-        _l("Phone number"),
-        description=_l("Numbers from other countries start with + and the country code."),
-        validators=[DataRequired(_l("Write a phone number.")), length(30), phone_number],
-        render_kw={"type": "tel", "autocomplete": "tel", "dir": "ltr"},
-    )
-    email = CleanStringField(
-        _l("Email (optional)"),
-        validators=[Optional(), length(254), Email(_l("Write a valid email address, like name@example.com."))],
-        render_kw={"type": "email", "autocomplete": "email", "dir": "ltr"},
-    )  # fmt: skip
+    phone = phone_field()
+    email = email_field()
     preferred_channel = RadioField(
         _l("How do you want us to contact you?"),
         invalid_choice_message=REQUIRED_CHOICE,
