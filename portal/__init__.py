@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import (
     appointments,
     cases,
+    clock,
     db,
     errors,
     health,
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["format_when"] = format_when
+    app.jinja_env.filters["iso_utc"] = lambda moment: clock.utc(moment).isoformat()
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from portal import db, schema, translations_admin
+from portal import clock, db, schema, translations_admin
 from portal.appointments import services as booking_services
 from portal.demo import load_demo_data
 from portal.profile import get_profile
@@ -192,9 +192,12 @@ def closures_remove(closure_id):
 @click.command("purge")
 @with_appcontext
 def purge_command():
-    """Delete what is past its retention: expired registration drafts."""
+    """Delete what is past its retention: expired drafts, old and cancelled bookings."""
     deleted = purge_expired_drafts(db.get_session())
     click.echo(f"Deleted {deleted} expired draft(s).")
+    days = get_profile().booking_retention_days
+    bookings = booking_services.purge_old_bookings(db.get_session(), clock.now(), days)
+    click.echo(f"Deleted {bookings} booking(s) more than {days} days past.")
 
 
 def register_commands(app: Flask) -> None:

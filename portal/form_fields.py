@@ -8,7 +8,7 @@ from wtforms import Field, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from portal import validation
+from portal import clock, validation
 
 
 class PortalForm(FlaskForm):
@@ -101,7 +101,7 @@ def email_field() -> CleanStringField:
 
 
 def not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > clock.today():
         raise ValidationError(_l("The date cannot be in the future."))
 
 

@@ -17,6 +17,17 @@ def submit_limit() -> str:
     return current_app.config["RATELIMIT_SUBMITS"]
 
 
+def succeeded(response) -> bool:
+    """Count a form post against the limit only when it made something (a redirect onwards):
+    a person correcting mistakes behind a shared address does not use up the budget."""
+    return response.status_code in (302, 303)
+
+
+def not_found(response) -> bool:
+    """Count a private-link lookup only when it found nothing: that is what guessing looks like."""
+    return response.status_code == 404
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
     limiter.init_app(app)

@@ -45,7 +45,6 @@ class BookingRules:
     minimum_notice_hours: int
     horizon_days: int
     topics: tuple[str, ...]
-    max_active_per_phone: int = 2
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,8 @@ class Profile:
     departments: tuple[Department, ...]
     case_routing: dict[str, CaseRouting]
     booking: BookingRules
+    # Days a booking is kept after its time (or after it was cancelled): then `portal purge` deletes it.
+    booking_retention_days: int = 30
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)
@@ -103,7 +104,6 @@ def parse(data: dict) -> Profile:
             minimum_notice_hours=int(rules["minimum_notice_hours"]),
             horizon_days=int(rules["horizon_days"]),
             topics=tuple(rules["topics"]),
-            max_active_per_phone=int(rules.get("max_active_per_phone", 2)),
         )
         if booking.slot_minutes <= 0 or booking.desks <= 0 or not booking.topics:
             raise ProfileError("booking needs a positive slot length, desks and topics")
@@ -124,6 +124,7 @@ def parse(data: dict) -> Profile:
             departments=departments,
             case_routing=routing,
             booking=booking,
+            booking_retention_days=int(data.get("retention", {}).get("bookings_days_after", 30)),
         )
     except KeyError as error:
         raise ProfileError(f"the profile lacks {error}") from error

@@ -219,3 +219,81 @@ def test_unknown_manage_links_are_404(client):
     assert client.get("/uk/booking/").status_code == 404
     assert client.get("/uk/book/not-a-topic/").status_code == 404
     assert client.get("/uk/book/general/2030-02-31/").status_code == 404
+
+
+# --- fixes after review ------------------------------------------------------------------------
+
+
+def test_the_same_form_sent_twice_makes_one_booking_and_the_newest_link_works(app):
+    first, first_token = book(app)
+    second, second_token = book(app)
+    assert first.id == second.id and reservations(app) == 1
+    with app.app_context():
+        session = db.get_session()
+        assert services.find_booking(session, second_token) is not None
+        assert services.find_booking(session, first_token) is None
+
+
+def test_a_past_booking_cannot_be_moved_into_the_future(app):
+    _, token = book(app)
+    later = datetime(2030, 1, 8, 9, 0, tzinfo=UTC)  # after the appointment
+    with app.app_context(), pytest.raises(services.BookingRefused):
+        services.move(app.extensions["profile"], token, MONDAY_0800.replace(day=14), later)
+
+
+def test_old_and_cancelled_bookings_are_purged(app, runner):
+    _, token = book(app)
+    book(app, start=MONDAY_0800.replace(day=8), phone="+4791000002")
+    with app.app_context():
+        services.cancel(token, NOW)
+        session = db.get_session()
+        assert services.purge_old_bookings(session, NOW + timedelta(days=29), 30) == 0
+        assert services.purge_old_bookings(session, NOW + timedelta(days=31), 30) == 1  # cancelled
+        assert services.purge_old_bookings(session, datetime(2030, 2, 8, tzinfo=UTC), 30) == 1
+    assert reservations(app) == 0
+    assert "booking(s) more than 30 days past" in runner.invoke(args=["purge"]).output
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/uk/book/general/0001-01-01/",
+        "/uk/book/general/0001-01-01/0000",
+        "/uk/book/general/20300107/",
+        "/uk/book/general/2099-01-05/",  # past the horizon
+        "/uk/book/general/{today}/2561",
+        "/uk/book/general/{today}/9",
+        "/uk/book/" + "x" * 60 + "/{today}/0800",
+    ],
+)
+def test_odd_addresses_are_404_never_500(client, path):
+    from portal.clock import today
+
+    with client.application.app_context():
+        path = path.format(today=today().isoformat())
+    assert client.get(path).status_code == 404
+    if not path.endswith("/"):  # a form's address: its POST is refused too
+        assert client.post(path, data={}).status_code == 404
+
+
+def test_a_post_for_an_unknown_topic_books_nothing(app, forms):
+    day, times = first_free_time(forms.client)
+    response = forms.post(f"/uk/book/{'x' * 60}/{day}/{times[0]}", FORM,
+                          token_from=f"/uk/book/general/{day}/{times[0]}")  # fmt: skip
+    assert response.status_code == 404 and reservations(app) == 0
+
+
+@pytest.mark.parametrize("path", ["/uk/booking/cancel", "/uk/booking/move/{day}/{time}"])
+def test_changing_a_booking_needs_the_form_token(app, forms, path):
+    day, times = first_free_time(forms.client)
+    forms.post(f"/uk/book/general/{day}/{times[0]}", FORM)
+    forms.client.post(path.format(day=day, time=times[1]), data={"csrf_token": "forged"})
+    assert reservations(app) == 1
+    html = forms.client.get("/uk/booking/").get_data(as_text=True)
+    assert f"{times[0][:2]}:{times[0][2:]}" in html  # still the original time
+
+
+def test_a_time_that_is_not_offered_shows_no_form(client):
+    day, times = first_free_time(client)
+    response = client.get(f"/uk/book/general/{day}/0810")
+    assert response.status_code == 302 and response.location == f"/uk/book/general/{day}/"

@@ -353,3 +353,41 @@ def test_registration_pages_are_never_cached(forms):
     fill_in(forms, until="permit")
     for path in ("/", "/eligibility", "/registrant", "/family-members", "/permit", "/saved"):
         assert forms.client.get(BASE + path).headers["Cache-Control"] == "no-store", path
+
+
+def test_resuming_gives_a_new_link_and_the_old_one_stops_working(app, forms):
+    fill_in(forms, until="permit")
+    saved = forms.client.get(f"{BASE}/saved").get_data(as_text=True)
+    planted = re.search(r"(/uk/family-registration/resume\?token=[\w-]+)", saved).group(1)
+    victim = app.test_client()
+    victim.get(planted)
+    assert app.test_client().get(planted).status_code == 404  # the sender cannot follow along
+    new_saved = victim.get(f"{BASE}/saved").get_data(as_text=True)
+    assert planted not in new_saved and "resume?token=" in new_saved
+
+
+def test_after_sending_the_receipt_cookie_lasts_only_until_the_browser_closes(forms):
+    fill_in(forms)
+    response = forms.post(f"{BASE}/submit", {"confirm": "y"})
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("draft=") and "Max-Age" not in cookie and "Expires" not in cookie
+
+
+def test_change_links_of_radio_questions_land_on_the_first_choice(forms):
+    fill_in(forms)
+    check = forms.client.get(f"{BASE}/check").get_data(as_text=True)
+    assert f'href="{BASE}/registrant?return=check#role-0"' in check
+    assert f'href="{BASE}/eligibility?return=check#group-0"' in check
+    page = forms.client.get(f"{BASE}/registrant").get_data(as_text=True)
+    assert 'id="role-0"' in page
+
+
+def test_corrections_do_not_use_up_the_rate_limit(make_app):
+    from tests.conftest import FormFiller
+
+    app = make_app(RATELIMIT_SUBMITS="3 per hour")
+    forms = FormFiller(app.test_client())
+    for _ in range(5):  # mistakes: re-rendered forms are not counted
+        assert forms.post(f"{BASE}/eligibility", {}).status_code == 200
+    codes = [forms.post(f"{BASE}/eligibility", STEPS["eligibility"]).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]

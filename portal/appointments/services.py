@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 from portal import db
 from portal.appointments import slots
 from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
+from portal.clock import utc
 from portal.profile import Profile
 from portal.references import new_reference
 from portal.tokens import looks_like_token, new_token, token_hash
+
+MAX_ACTIVE_PER_PHONE = 2  # active future bookings per phone number (issue #4)
 
 
 class BookingRefused(Exception):
@@ -57,11 +60,6 @@ def details_from(form, topic: str) -> BookingDetails:
         interpreter_mode=form.interpreter_mode.data if needed else None,
         note=form.note.data or None,
     )
-
-
-def utc(moment: datetime) -> datetime:
-    """SQLite gives naive datetimes back; everything is stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def closures(session: Session, first: date, last: date) -> list[tuple[date, date]]:
@@ -130,6 +128,14 @@ def _active_for_phone(session: Session, phone: str, now: datetime) -> int:
     )
 
 
+def _active_at(session: Session, phone: str, start: datetime) -> Booking | None:
+    return session.scalars(
+        select(Booking).where(
+            Booking.phone == phone, Booking.starts_at == start, Booking.status == "active"
+        )
+    ).first()
+
+
 def _unused_reference(session: Session) -> str:
     while True:
         reference = new_reference("TB")
@@ -147,10 +153,12 @@ def book(
         with db.serialised_session() as session, session.begin():
             _lock(session, start, details.phone)
             _check_bookable(session, profile, start, now)
-            if (
-                _active_for_phone(session, details.phone, now)
-                >= profile.booking.max_active_per_phone
-            ):
+            same = _active_at(session, details.phone, start)
+            if same is not None:
+                # The same form sent twice: one booking; the newest link replaces the lost one.
+                same.manage_token_hash = token_hash(token)
+                return same, token
+            if _active_for_phone(session, details.phone, now) >= MAX_ACTIVE_PER_PHONE:
                 raise BookingRefused("too_many")
             desk = _free_desk(session, profile, start)
             if desk is None:
@@ -194,8 +202,8 @@ def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Bo
     try:
         with db.serialised_session() as session, session.begin():
             booking = find_booking(session, token)
-            if booking is None or booking.status != "active":
-                raise BookingRefused("not_bookable")
+            if booking is None or booking.status != "active" or utc(booking.starts_at) <= now:
+                raise BookingRefused("not_bookable")  # a past appointment cannot come back
             _lock(session, new_start, booking.phone)
             _check_bookable(session, profile, new_start, now)
             session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
@@ -220,6 +228,21 @@ def add_closure(
     session.add(closure)
     session.commit()
     return closure, bookings_on_days(session, first, last)
+
+
+def purge_old_bookings(session: Session, now: datetime, days: int) -> int:
+    """Delete bookings whose time, or whose cancellation, is more than `days` ago."""
+    cutoff = now - timedelta(days=days)
+    old = select(Booking.id).where(
+        (Booking.starts_at < cutoff)
+        | ((Booking.status == "cancelled") & (Booking.cancelled_at < cutoff))
+    )
+    ids = session.scalars(old).all()
+    if ids:
+        session.execute(delete(DeskReservation).where(DeskReservation.booking_id.in_(ids)))
+        session.execute(delete(Booking).where(Booking.id.in_(ids)))
+    session.commit()
+    return len(ids)
 
 
 def upcoming_closures(session: Session) -> list[Closure]:

@@ -1,17 +1,17 @@
 """Booking pages: topic → day → time → details → confirmation; and the private manage page."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal import i18n
+from portal import clock, i18n
 from portal.appointments import calendar, services
 from portal.appointments.forms import BookingForm, CsrfOnlyForm
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit, submit_limit
+from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 from portal.private_links import exchange_link_token
 from portal.profile import get_profile
 from portal.security import csrf, no_store, private_cookie
@@ -28,7 +28,7 @@ BOOKING_COOKIE_MAX_AGE = 365 * 24 * 3600  # as the privacy page says
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _topic_or_404(topic: str) -> str:
@@ -37,19 +37,25 @@ def _topic_or_404(topic: str) -> str:
     return topic
 
 
-def _start_or_404(day: str, hhmm: str) -> datetime:
-    try:
-        local = datetime.strptime(f"{day} {hhmm}", "%Y-%m-%d %H%M")
-    except ValueError:
-        abort(404)
-    return local.replace(tzinfo=ZoneInfo(get_profile().timezone)).astimezone(UTC)
-
-
 def _day_or_404(day: str) -> date:
+    """A canonical YYYY-MM-DD day from today to the booking horizon; anything else is 404."""
     try:
-        return date.fromisoformat(day)
+        parsed = date.fromisoformat(day)
     except ValueError:
         abort(404)
+    today = clock.today()
+    last = today + timedelta(days=get_profile().booking.horizon_days)
+    if parsed.isoformat() != day or not today <= parsed <= last:
+        abort(404)
+    return parsed
+
+
+def _start_or_404(day: str, hhmm: str) -> datetime:
+    local_day = _day_or_404(day)
+    if len(hhmm) != 4 or not hhmm.isdigit() or int(hhmm[:2]) > 23 or int(hhmm[2:]) > 59:
+        abort(404)
+    local = datetime.combine(local_day, time(int(hhmm[:2]), int(hhmm[2:])))
+    return local.replace(tzinfo=ZoneInfo(get_profile().timezone)).astimezone(UTC)
 
 
 @booking_bp.get("/")
@@ -75,9 +81,14 @@ def choose_time(topic, day):
 
 
 @booking_bp.route("/<topic>/<day>/<hhmm>", methods=["GET", "POST"])
-@limiter.limit(submit_limit, methods=["POST"])
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def details(topic, day, hhmm):
+    topic = _topic_or_404(topic)
     start = _start_or_404(day, request.form.get("time") or hhmm)
+    if request.method == "GET" and not any(s.starts_at == start for s in services.free_slots(
+            get_session(), get_profile(), _day_or_404(day), _now())):  # fmt: skip
+        flash(_("This time can no longer be booked"))
+        return redirect(url_for(".choose_time", topic=topic, day=day))
     form = BookingForm(language=i18n.current_locale().code)
     refusal = None
     if form.validate_on_submit():
@@ -92,14 +103,21 @@ def details(topic, day, hhmm):
             response.set_cookie(**private_cookie(BOOKING_COOKIE, token, BOOKING_COOKIE_MAX_AGE))
             return response
     alternatives = (
-        services.free_slots(get_session(), get_profile(), start.date(), _now()) if refusal else []
+        services.free_slots(
+            get_session(),
+            get_profile(),
+            start.astimezone(ZoneInfo(get_profile().timezone)).date(),
+            _now(),
+        )
+        if refusal
+        else []
     )
-    return render_template("appointments/details.html", form=form, topic=_topic_or_404(topic),
+    return render_template("appointments/details.html", form=form, topic=topic,
                            start=start, refusal=refusal, alternatives=alternatives)  # fmt: skip
 
 
 @manage_bp.get("/")
-@limiter.limit(lookup_limit)
+@limiter.limit(lookup_limit, deduct_when=not_found)
 def manage():
     exchanged = exchange_link_token(
         lambda token: services.find_booking(get_session(), token),
@@ -113,12 +131,13 @@ def manage():
         abort(404)
     return render_template(
         "appointments/manage.html", booking=booking, new=request.args.get("new") == "1",
+        past=services.utc(booking.starts_at) <= _now(),
         manage_url=absolute_url("booking.manage", token=token), form=CsrfOnlyForm(),
     )  # fmt: skip
 
 
 @manage_bp.post("/cancel")
-@limiter.limit(submit_limit)
+@limiter.limit(submit_limit, deduct_when=succeeded)
 def cancel():
     if not CsrfOnlyForm().validate_on_submit():
         flash(_("For your safety, the form expired. Please try again."))
@@ -128,8 +147,9 @@ def cancel():
 
 
 def _active_booking_or_404():
+    """The person's booking, if it can still be moved or cancelled (active, not yet begun)."""
     booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
-    if booking is None or booking.status != "active":
+    if booking is None or booking.status != "active" or services.utc(booking.starts_at) <= _now():
         abort(404)
     return booking
 
@@ -154,7 +174,7 @@ def move_time(day):
 
 
 @manage_bp.post("/move/<day>/<hhmm>")
-@limiter.limit(submit_limit)
+@limiter.limit(submit_limit, deduct_when=succeeded)
 def move_to(day, hhmm):
     if not CsrfOnlyForm().validate_on_submit():
         flash(_("For your safety, the form expired. Please try again."))

@@ -1,10 +1,11 @@
 """Rules for cases: references, status links, creation with a first timeline event."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.cases.models import Case, CaseEvent
 from portal.references import new_reference
 from portal.tokens import looks_like_token, token_hash
@@ -28,7 +29,7 @@ def open_case(
         type=case_type,
         status="received",
         department=department,
-        due_date=date.today() + timedelta(days=due_in_days),
+        due_date=clock.today() + timedelta(days=due_in_days),
         locale=locale,
         submission_key=submission_key,
         status_token_hash=token_hash(status_token),

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from portal.cases import labels, services
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit
+from portal.limits import limiter, lookup_limit, not_found
 from portal.private_links import exchange_link_token
 from portal.security import no_store
 
@@ -15,7 +15,7 @@ STATUS_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.get("/")
-@limiter.limit(lookup_limit)
+@limiter.limit(lookup_limit, deduct_when=not_found)
 def show_status():
     """?token=… is exchanged for a cookie and a clean URL; then the cookie finds the case."""
     exchanged = exchange_link_token(

@@ -1,6 +1,6 @@
 """One form per step of the family-reunification registration."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from babel import Locale
 from flask_babel import get_locale
@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal import clock
 from portal.form_fields import (
     CleanStringField,
     LocalDateField,
@@ -115,7 +116,7 @@ class ReferencePersonForm(PortalForm):
     )
 
     def validate_settled_on(self, field):
-        if field.data and field.data < date.today() - timedelta(days=5 * 365 + 1):
+        if field.data and field.data < clock.today() - timedelta(days=5 * 365 + 1):
             raise ValidationError(
                 _l("This is more than five years ago. The follow-up is for families of people who have lived here for less than five years. Call us if you are unsure.")
             )  # fmt: skip
@@ -191,7 +192,7 @@ class FamilyMemberForm(PortalForm):
         self.citizenship.choices = citizenship_choices()
 
     def validate_arrival_date(self, field):
-        if field.data and field.data > date.today() + timedelta(days=2 * 365):
+        if field.data and field.data > clock.today() + timedelta(days=2 * 365):
             raise ValidationError(_l("The date is too far in the future. Check the year."))
 
 

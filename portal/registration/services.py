@@ -47,6 +47,14 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
     return draft
 
 
+def renew_token(session: Session, draft: Draft) -> str:
+    """Give the draft a new private token; the old link stops working."""
+    token = new_token()
+    draft.token_hash = token_hash(token)
+    session.commit()
+    return token
+
+
 def _jsonable(data: dict) -> dict:
     return {
         name: value.isoformat() if isinstance(value, date) else value

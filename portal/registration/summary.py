@@ -48,10 +48,15 @@ def _display(field) -> str:
     return str(data)
 
 
+def _anchor(field) -> str:
+    """Where a change link lands: the field, or the first choice of a radio question."""
+    return f"{field.id}-0" if isinstance(field, RadioField) else field.id
+
+
 def _rows(form, change_url: str) -> list[Row]:
     return [
-        Row(str(field.label.text), _display(field), f"{change_url}?return=check#{field.id}",
-            field.name in LTR_FIELDS)
+        Row(str(field.label.text), _display(field), f"{change_url}?return=check#{_anchor(field)}",
+            field.name in LTR_FIELDS and bool(field.data))
         for field in form
         if field.name != "csrf_token"
     ]  # fmt: skip

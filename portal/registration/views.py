@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from portal import i18n
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit, submit_limit
+from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 from portal.profile import get_profile
 from portal.registration import forms, services, summary
 from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
@@ -73,7 +73,7 @@ def start():
 
 
 @bp.route("/eligibility", methods=["GET", "POST"])
-@limiter.limit(submit_limit, methods=["POST"])
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def eligibility():
     draft = services.find_draft(get_session(), _draft_token())
     form = forms.EligibilityForm(data=draft and services.answers(draft, "eligibility"))
@@ -159,12 +159,14 @@ def check():
     if missing is not None:
         flash(_("Some answers are missing. Please fill in this page."))
         return redirect(step_url(missing))
-    return render_template("registration/check.html", sections=summary.sections(g.draft))
+    return render_template(
+        "registration/check.html", sections=summary.sections(g.draft), max_members=MAX_MEMBERS
+    )
 
 
 @bp.route("/submit", methods=["GET", "POST"])
 @draft_required
-@limiter.limit(submit_limit, methods=["POST"])
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def submit():
     if services.first_missing_step(g.draft) is not None:
         return redirect(url_for(".check"))
@@ -174,7 +176,10 @@ def submit():
             get_session(), g.draft, draft_token=_draft_token(), profile=get_profile(),
             secret_key=current_app.config["SECRET_KEY"], locale=i18n.current_locale().code,
         )  # fmt: skip
-        return redirect(url_for(".receipt"))
+        response = redirect(url_for(".receipt"))
+        # After sending, the receipt stays only until the browser closes (shared phones).
+        response.set_cookie(**{**_draft_cookie(_draft_token()), "max_age": None})
+        return response
     return render_template("registration/submit.html", form=form)
 
 
@@ -200,7 +205,7 @@ def saved():
 
 
 @bp.get("/resume")
-@limiter.limit(lookup_limit)
+@limiter.limit(lookup_limit, deduct_when=not_found)
 def resume():
     """Exchange a private resume link for the draft cookie, then continue on a clean URL."""
     token = request.args.get("token")
@@ -209,7 +214,9 @@ def resume():
         abort(404)
     missing = services.first_missing_step(draft)
     response = redirect(url_for(".receipt") if draft.case_id else step_url(missing or "check"))
-    response.set_cookie(**_draft_cookie(token))
+    # A new token on every resume: a link someone else sent cannot be used to read what this
+    # person writes afterwards. (The "save" page always shows the current link.)
+    response.set_cookie(**_draft_cookie(services.renew_token(get_session(), draft)))
     return response
 
 

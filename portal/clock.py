@@ -1,0 +1,19 @@
+"""The office's own date and time: forms and slots reason in Europe/Oslo, not the server's zone."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from portal.profile import get_profile
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; everything is stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(get_profile().timezone)).date()
