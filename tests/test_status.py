@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from portal import db
@@ -45,7 +46,10 @@ def test_status_follows_changes_in_the_applicants_language(app, status_link):
     browser = app.test_client()
     browser.get(status_link)
     html = browser.get("/uk/status/").get_data(as_text=True)
-    assert html.count("<li><time") == 2  # the internal event is not shown
+    assert html.count('<li><time class="timeline-date"') == 2  # the internal event is not shown
+    with app.test_request_context("/uk/"), force_locale("uk"):
+        in_review = gettext("Being processed")
+    assert in_review != "Being processed" and in_review in html
 
 
 @pytest.mark.parametrize(
