@@ -297,3 +297,15 @@ def test_a_time_that_is_not_offered_shows_no_form(client):
     day, times = first_free_time(client)
     response = client.get(f"/uk/book/general/{day}/0810")
     assert response.status_code == 302 and response.location == f"/uk/book/general/{day}/"
+
+
+def test_calendar_uid_uses_the_configured_address_not_the_host_header(make_app):
+    from tests.conftest import FormFiller
+
+    app = make_app(BASE_URL="https://ankomst.example.no")
+    forms = FormFiller(app.test_client())
+    day, times = first_free_time(forms.client)
+    forms.post(f"/uk/book/general/{day}/{times[0]}", FORM)
+    ics = forms.client.get("/uk/booking/calendar.ics")  # requested as host "localhost"
+    event = icalendar.Calendar.from_ical(ics.data).walk("VEVENT")[0]
+    assert str(event["uid"]).endswith("@ankomst.example.no")

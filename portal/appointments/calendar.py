@@ -1,9 +1,10 @@
 """The .ics file of a booking (RFC 5545 through icalendar), in the office's local time."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
@@ -40,7 +41,9 @@ def booking_calendar(booking: Booking, profile: Profile, host: str) -> bytes:
 
 
 def ics_response(booking: Booking, profile: Profile) -> Response:
-    body = booking_calendar(booking, profile, request.host.split(":")[0])
+    # The UID's domain: the configured public address, never the Host header.
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or request.host.split(":")[0]
+    body = booking_calendar(booking, profile, host)
     return Response(
         body,
         mimetype="text/calendar",
