@@ -30,24 +30,26 @@ def _cookie(headers) -> str:
     return "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
 
 
-def _book_loop(port, paths, seconds, worker, queue):
+def _book_loop(port, paths, token_page, seconds, worker, queue):
+    """POST bookings at the target slots with one session and CSRF token per client (fetched from a
+    slot that stays free): 302 is a booking, 200 the friendly "just taken" page."""
+    status, headers, html = request(port, "GET", token_page)
+    match = CSRF.search(html)
+    if status != 200 or not match:
+        queue.put(([], 0, 0, 1))
+        return
+    token, cookie = match.group(1).decode(), _cookie(headers)
     latencies, booked, refused, errors, attempt = [], 0, 0, 0, 0
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
-        path = paths[attempt % len(paths)]
         attempt += 1
-        status, headers, html = request(port, "GET", path)
-        match = CSRF.search(html)
-        if status != 200 or not match:
-            errors += 1
-            continue
-        form = {"csrf_token": match.group(1).decode(), "name": "Bench Person",
+        form = {"csrf_token": token, "name": "Bench Person",
                 "phone": f"+4791{worker:02d}{attempt:04d}"[:11], "email": "", "people": "1",
                 "language": "nb", "interpreter_needed": "no", "interpreter_language": "",
                 "interpreter_dialect": "", "note": ""}  # fmt: skip
         start = time.perf_counter()
-        status, _, _ = request(port, "POST", path, urlencode(form), {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie(headers)})  # fmt: skip
+        status, _, _ = request(port, "POST", paths[attempt % len(paths)], urlencode(form), {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})  # fmt: skip
         latencies.append(time.perf_counter() - start)
         booked += status == 302
         refused += status == 200
@@ -116,16 +118,10 @@ def bench(name, database_url, args) -> int:
         day = re.search(rb'href="/nb/book/general/([\d-]+)/"', days).group(1).decode()
         times_path = f"/nb/book/general/{day}/"
         _, _, times = request(port, "GET", times_path)
-        slots = re.findall(rf'href="(/nb/book/general/{day}/\d{{4}})"'.encode(), times)[
-            : args.slots
-        ]
+        offered = re.findall(rf'href="(/nb/book/general/{day}/\d{{4}})"'.encode(), times)
+        slots, token_page = [s.decode() for s in offered[: args.slots]], offered[-1].decode()
         pages = run(_get_loop, (port, times_path, args.seconds), args.clients, args.seconds)
-        posts = run(
-            _book_loop,
-            (port, [s.decode() for s in slots], args.seconds),
-            args.clients,
-            args.seconds,
-        )
+        posts = run(_book_loop, (port, slots, token_page, args.seconds), args.clients, args.seconds)
     finally:
         server.terminate()
         server.wait()
