@@ -170,3 +170,13 @@ def test_cached_and_uncached_pages_are_identical(make_app):
         first, second = cached.get(path), cached.get(path)
         assert first.data == second.data == uncached.get(path).data
         assert second.headers["Content-Security-Policy"]
+
+
+def test_privacy_page_states_the_profiles_booking_retention(make_app, tmp_path):
+    profile = (ROOT / "deploy/profiles/stavanger.toml").read_text()
+    changed = tmp_path / "profile.toml"
+    changed.write_text(profile.replace("bookings_days_after = 30", "bookings_days_after = 45"))
+    client = make_app(PROFILE_PATH=str(changed)).test_client()
+    for code in ("nb", "ar", "ti"):
+        html = client.get(f"/{code}/privacy").get_data(as_text=True)
+        assert '<bdi dir="ltr">45</bdi>' in html, code

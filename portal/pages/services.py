@@ -26,6 +26,7 @@ def placeholder_values(profile: Profile) -> dict[str, Markup]:
         "service": Markup('<bdi lang="nb">%s</bdi>') % profile.service_name,
         "phone": Markup('<a href="tel:%s">%s</a>') % (profile.phone_e164, _ltr(profile.phone)),
         "email": Markup('<a href="mailto:%s">%s</a>') % (profile.email, _ltr(profile.email)),
+        "booking_retention_days": _ltr(str(profile.booking_retention_days)),
         # render_template output is already escaped by Jinja's autoescaping.
         "contact_card": Markup(render_template("pages/_contact_card.html")),  # noqa: S704
     }
