@@ -159,7 +159,7 @@ def closures_add(first, last, reason):
     last = last or first
     try:
         closure, hit = booking_services.add_closure(
-            db.get_session(), first.date(), last.date(), reason
+            db.get_session(), first.date(), last.date(), reason, get_profile().timezone
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from error

@@ -77,7 +77,8 @@ def _close_session(_exc=None) -> None:
 def serialised_session() -> Session:
     """A session whose transactions serialise with other writers: BEGIN IMMEDIATE on SQLite (the
     write lock is taken before the first read). On PostgreSQL it is an ordinary session; services
-    lock the rows they read with SELECT … FOR UPDATE."""
+    lock the rows they read with SELECT … FOR UPDATE. On SQLite, do not use it while the request's
+    own session (serialised too for a POST) holds a transaction: it would wait for that lock."""
     engine = get_engine().execution_options(serialise=True)
     return Session(bind=engine, expire_on_commit=False)
 

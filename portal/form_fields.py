@@ -43,9 +43,6 @@ class LocalDateField(Field):
     widget = DateInput()
     FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]

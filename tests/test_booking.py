@@ -146,11 +146,13 @@ def test_calendar_file_parses_back_in_local_time(app):
 
 def test_closure_lists_the_bookings_it_hits(app, runner):
     book(app)
+    book(app, start=MONDAY_0800.replace(day=8), phone="+4791000008")  # the next day: not hit
     result = runner.invoke(
         args=["closures", "add", "--from", "2030-01-07", "--reason", "Staff day"]
     )
     assert result.exit_code == 0, result.output
     assert "1 booking(s)" in result.output and "+380501234567" in result.output
+    assert "+4791000008" not in result.output
     listing = runner.invoke(args=["closures", "list"]).output
     assert "2030-01-07" in listing and "Staff day" in listing
     with pytest.raises(services.BookingRefused):

@@ -219,7 +219,7 @@ def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Bo
 
 
 def add_closure(
-    session: Session, first: date, last: date, reason: str
+    session: Session, first: date, last: date, reason: str, zone: str
 ) -> tuple[Closure, list[Booking]]:
     """Close the office on whole days; returns the active bookings that the closure hits."""
     if last < first:
@@ -227,7 +227,7 @@ def add_closure(
     closure = Closure(first_day=first, last_day=last, reason=reason)
     session.add(closure)
     session.commit()
-    return closure, bookings_on_days(session, first, last)
+    return closure, bookings_on_days(session, first, last, zone)
 
 
 def purge_old_bookings(session: Session, now: datetime, days: int) -> int:
@@ -263,9 +263,10 @@ def remove_closure(session: Session, closure_id: int) -> bool:
     return True
 
 
-def bookings_on_days(session: Session, first: date, last: date) -> list[Booking]:
-    start = datetime.combine(first, time(0), UTC) - timedelta(hours=2)
-    end = datetime.combine(last + timedelta(days=1), time(0), UTC)
+def bookings_on_days(session: Session, first: date, last: date, zone: str) -> list[Booking]:
+    """Active bookings on whole local days, first to last."""
+    start = datetime.combine(first, time(0), ZoneInfo(zone)).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), ZoneInfo(zone)).astimezone(UTC)
     return list(
         session.scalars(
             select(Booking)

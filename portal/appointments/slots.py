@@ -75,7 +75,9 @@ def slots_for_day(
 ) -> list[Slot]:
     """The day's start times that can still be booked, with how many desks are free.
     `taken` counts reserved desks per start time (UTC)."""
-    if day not in bookable_days(profile, now, closures):
+    today = now.astimezone(ZoneInfo(profile.timezone)).date()
+    last = today + timedelta(days=profile.booking.horizon_days)
+    if not today <= day <= last or is_closed(day, closures):
         return []
     earliest = now + timedelta(hours=profile.booking.minimum_notice_hours)
     slots = []
