@@ -22,6 +22,7 @@ from portal import (
     profile,
     registration,
     security,
+    staff,
 )
 from portal import config as portal_config
 from portal.formatting import format_when
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     registration.init_app(app)
     cases.init_app(app)
     appointments.init_app(app)
+    staff.init_app(app)
     health.init_app(app)
     errors.init_app(app)
 

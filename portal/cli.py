@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from portal import clock, db, schema, translations_admin
+from portal import audit, clock, db, schema, translations_admin
 from portal.appointments import services as booking_services
 from portal.demo import load_demo_data
 from portal.profile import get_profile
@@ -66,7 +66,7 @@ def demo_load():
     login = load_demo_data(db.get_session(), get_profile())
     click.echo(
         f"Demo staff login: {login['email']} / {login['password']}\n"
-        "(a new password on every `make run`; the staff pages arrive with issue #5)"
+        f"Staff pages: {login['url']} (a new password on every `make run`)"
     )
 
 
@@ -79,26 +79,30 @@ def staff_group():
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "caseworker", "reception"]))
-@click.option("--department", default=None, help="A department key from the profile.")
+@click.option(
+    "--department", "departments", multiple=True,
+    help="A department key from the profile; repeat for several.",
+)  # fmt: skip
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def staff_create(email, name, role, department, password_stdin):
+def staff_create(email, name, role, departments, password_stdin):
     """Create a staff account (or reset one). The password is never taken from the command line."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    session = db.get_session()
     try:
         account = create_or_update_account(
-            db.get_session(),
-            get_profile(),
-            email=email,
-            name=name,
-            role=role,
-            department=department,
-            password=password,
-        )
+            session, get_profile(), email=email, name=name, role=role,
+            departments=list(departments), password=password,
+        )  # fmt: skip
     except StaffAccountError as error:
         raise click.ClickException(str(error)) from error
+    audit.record(
+        session, "staff_created", target_type="staff", target_id=account.email,
+        details={"role": role, "departments": list(departments), "by": "command line"},
+    )  # fmt: skip
+    session.commit()
     click.echo(f"Staff account {account.email} ({account.role}) is ready.")
 
 

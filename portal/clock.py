@@ -1,6 +1,6 @@
 """The office's own date and time: forms and slots reason in Europe/Oslo, not the server's zone."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from portal.profile import get_profile
@@ -17,3 +17,8 @@ def now() -> datetime:
 
 def today() -> date:
     return datetime.now(ZoneInfo(get_profile().timezone)).date()
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of a day at the office, as an aware datetime."""
+    return datetime.combine(day, time(0), ZoneInfo(get_profile().timezone))

@@ -44,6 +44,8 @@ def from_environment(environ=None) -> dict:
         # Only for load benchmarks from one address; refused in production.
         "RATELIMIT_ENABLED": _flag(env.get("PORTAL_RATELIMIT_ENABLED"), default=True),
         "INSTANCE_DIR": str(instance),
+        # Staff must use a second factor (TOTP). Only a local demo may turn it off.
+        "STAFF_TOTP_REQUIRED": _flag(env.get("PORTAL_STAFF_TOTP_REQUIRED"), default=True),
     }
 
 
@@ -57,7 +59,11 @@ def defaults() -> dict:
         # A slow phone user may keep a form open for hours; tokens stay valid for the session.
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
-        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        # Two gettext domains in one folder: "messages" (public pages, every language) and "staff"
+        # (staff pages, Norwegian and English only). Staff first: Flask-Babel keeps the plural
+        # rule of the last catalog it merges, and only "messages" has one for every language.
+        "BABEL_TRANSLATION_DIRECTORIES": f"{ROOT / 'translations'};{ROOT / 'translations'}",
+        "BABEL_DOMAIN": "staff;messages",
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         "PAGES_DIR": str(ROOT / "translations"),
@@ -66,6 +72,12 @@ def defaults() -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "DRAFT_DAYS": 14,
+        # Staff login: per-address rate limit, and a lockout per account kept in the database.
+        "RATELIMIT_LOGINS": "20 per minute; 200 per hour",
+        "STAFF_LOCKOUT_ATTEMPTS": 5,
+        "STAFF_LOCKOUT_MINUTES": 15,
+        "STAFF_IDLE_MINUTES": 30,
+        "STAFF_SESSION_HOURS": 10,
     }
 
 
@@ -90,5 +102,7 @@ def validate(config: dict) -> None:
         )
     if not config.get("RATELIMIT_ENABLED", True):
         raise ConfigError("Rate limits cannot be turned off in production.")
+    if not config.get("STAFF_TOTP_REQUIRED", True):
+        raise ConfigError("PORTAL_STAFF_TOTP_REQUIRED cannot be turned off in production.")
     if not config.get("SESSION_COOKIE_SECURE"):
         raise ConfigError("PORTAL_COOKIE_SECURE must not be turned off in production.")

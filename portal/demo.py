@@ -19,7 +19,8 @@ def load_demo_data(session: Session, profile: Profile) -> dict:
         email=DEMO_ADMIN_EMAIL,
         name="Demo Administrator",
         role="admin",
-        department=None,
+        departments=[],
         password=password,
     )
-    return {"email": DEMO_ADMIN_EMAIL, "password": password}
+    session.commit()
+    return {"email": DEMO_ADMIN_EMAIL, "password": password, "url": "http://127.0.0.1:8000/staff/"}

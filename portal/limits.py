@@ -31,3 +31,8 @@ def not_found(response) -> bool:
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
     limiter.init_app(app)
+
+
+def login_limit() -> str:
+    """Staff logins and second-factor codes, per address (the lockout per account is separate)."""
+    return current_app.config["RATELIMIT_LOGINS"]

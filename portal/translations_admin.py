@@ -15,6 +15,10 @@ from portal.pages.content import SLUGS, SOURCE, PageLibrary, source_hash
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 BABEL_CFG = TRANSLATIONS / "babel.cfg"
+# Staff pages have their own domain: Norwegian and English only (English is the source).
+STAFF_POT = TRANSLATIONS / "staff.pot"
+STAFF_CFG = TRANSLATIONS / "babel-staff.cfg"
+STAFF_CATALOG_LOCALES = ("nb",)
 
 
 def _pybabel(*args: str) -> None:
@@ -28,38 +32,55 @@ def catalog_locales() -> list[i18n.PortalLocale]:
     return [locale for locale in i18n.locales() if locale.catalog != "source"]
 
 
-def catalog_path(locale: i18n.PortalLocale) -> Path:
-    return TRANSLATIONS / locale.gettext / "LC_MESSAGES" / "messages.po"
+def staff_catalog_locales() -> list[i18n.PortalLocale]:
+    return [i18n.get_locale_by_code(code) for code in STAFF_CATALOG_LOCALES]
+
+
+def catalog_path(locale: i18n.PortalLocale, domain: str = "messages") -> Path:
+    return TRANSLATIONS / locale.gettext / "LC_MESSAGES" / f"{domain}.po"
 
 
 def extract() -> None:
-    _pybabel(
-        "extract", "-F", str(BABEL_CFG), "-k", "_l", "-k", "lazy_gettext",
-        "--add-comments=i18n:", "--project=Ankomst", "--version=0.1",
-        "--copyright-holder=Ankomst", "--sort-by-file", "--ignore-dirs=.* __pycache__",
-        "-o", str(POT), ".",
-    )  # fmt: skip
-
-
-def update() -> None:
-    for locale in catalog_locales():
-        if not catalog_path(locale).exists():
-            _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale.gettext)
-    for locale in catalog_locales():
+    for config, pot in ((BABEL_CFG, POT), (STAFF_CFG, STAFF_POT)):
         _pybabel(
-            "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale.gettext,
-            "--ignore-obsolete", "--no-fuzzy-matching",
+            "extract", "-F", str(config), "-k", "_l", "-k", "lazy_gettext",
+            "--add-comments=i18n:", "--project=Ankomst", "--version=0.1",
+            "--copyright-holder=Ankomst", "--sort-by-file", "--ignore-dirs=.* __pycache__",
+            "-o", str(pot), ".",
         )  # fmt: skip
 
 
+def _domains():
+    return (("messages", POT, catalog_locales()), ("staff", STAFF_POT, staff_catalog_locales()))
+
+
+def update() -> None:
+    for domain, pot, locales in _domains():
+        for locale in locales:
+            args = ("-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale.gettext, "-D", domain)
+            if not catalog_path(locale, domain).exists():
+                _pybabel("init", *args)
+            _pybabel("update", *args, "--ignore-obsolete", "--no-fuzzy-matching")
+
+
 def compile_catalogs() -> None:
-    for locale in catalog_locales():
-        _pybabel("compile", "-d", str(TRANSLATIONS), "-l", locale.gettext, "--use-fuzzy")
+    for domain, _pot, locales in _domains():
+        for locale in locales:
+            _pybabel(
+                "compile",
+                "-d",
+                str(TRANSLATIONS),
+                "-l",
+                locale.gettext,
+                "-D",
+                domain,
+                "--use-fuzzy",
+            )
 
 
-def catalog_counts(locale: i18n.PortalLocale) -> tuple[int, int]:
+def catalog_counts(locale: i18n.PortalLocale, domain: str = "messages") -> tuple[int, int]:
     """(translated, total) UI strings; fuzzy and partly translated plurals do not count."""
-    with open(catalog_path(locale), "rb") as handle:
+    with open(catalog_path(locale, domain), "rb") as handle:
         catalog = read_po(handle, locale=locale.gettext)
     messages = [message for message in catalog if message.id]
     translated = 0
@@ -89,6 +110,13 @@ def status(library: PageLibrary) -> StatusReport:
             share = 100 * done / total if total else 100
             complete = complete and done == total
             ui = f"UI {share:5.1f}% ({done}/{total}, {locale.catalog})"
+        if locale.code in STAFF_CATALOG_LOCALES:
+            if catalog_path(locale, "staff").exists():
+                done, total = catalog_counts(locale, "staff")
+                complete = complete and done == total
+                ui += f"; staff {done}/{total}"
+            else:
+                ui, complete = ui + "; staff catalog missing", False
         pages = {slug: library.status(locale.gettext, slug) for slug in SLUGS}
         counts = {state: list(pages.values()).count(state) for state in i18n.STATUSES}
         summary = ", ".join(f"{n} {state}" for state, n in counts.items() if n)

@@ -43,6 +43,8 @@ def make_app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "ARGON2_CHEAPEST": True,
             "INSTANCE_DIR": str(tmp_path / "instance"),
+            # Most staff tests log in with a password only; the TOTP tests turn this on.
+            "STAFF_TOTP_REQUIRED": False,
         }
         config.update(overrides)
         app = create_app(config)
@@ -100,3 +102,60 @@ class FormFiller:
 @pytest.fixture
 def forms(client):
     return FormFiller(client)
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+class StaffLogin:
+    """Creates staff accounts and logs in through the real login form."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+        self.forms = FormFiller(client)
+        self._count = 0
+
+    def account(
+        self,
+        role="caseworker",
+        departments=("settlement",),
+        email=None,
+        name=None,
+        password=STAFF_PASSWORD,
+    ):
+        from portal.staff.services import create_or_update_account
+
+        self._count += 1
+        email = email or f"{role}{self._count}@example.org"
+        with self.app.app_context():
+            session = db.get_session()
+            account = create_or_update_account(
+                session,
+                self.app.extensions["profile"],
+                email=email,
+                name=name or f"{role.title()} Number{self._count}",
+                role=role,
+                departments=list(departments),
+                password=password,
+            )
+            session.commit()
+            return account.id, email
+
+    def login(self, email, password=STAFF_PASSWORD):
+        return self.forms.post("/staff/login", {"email": email, "password": password})
+
+    def as_role(self, role="caseworker", departments=("settlement",)):
+        """A new account of that role, logged in; returns its id."""
+        account_id, email = self.account(role, departments)
+        response = self.login(email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return account_id
+
+    def logout(self):
+        return self.forms.post("/staff/logout", {}, token_from="/staff/account")
+
+
+@pytest.fixture
+def staff(app, client):
+    return StaffLogin(app, client)

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from portal import db
+from portal.audit.models import AuditEntry
 from portal.security import verify_password
 from portal.staff.models import StaffAccount
 
@@ -35,12 +36,16 @@ def test_demo_load_prints_a_working_login(app, runner):
 def test_staff_create_reads_the_password_from_stdin(app, runner):
     result = runner.invoke(
         args=["staff", "create", "--email", "Kari@Example.org", "--name", "Kari Nordmann",
-              "--role", "caseworker", "--department", "introduction", "--password-stdin"],
+              "--role", "caseworker", "--department", "introduction", "--department", "settlement",
+              "--password-stdin"],
         input="correct horse battery staple\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     account = _account(app, "kari@example.org")
-    assert account.department == "introduction"
+    assert account.departments == ["introduction", "settlement"]
+    with app.app_context():
+        entry = db.get_session().scalars(select(AuditEntry)).one()
+    assert (entry.action, entry.target_id) == ("staff_created", "kari@example.org")
     with app.app_context():
         assert verify_password(account.password_hash, "correct horse battery staple")
     assert "correct horse" not in result.output
@@ -56,3 +61,5 @@ def test_staff_create_refuses_bad_input(runner):
     assert unknown.exit_code != 0 and "unknown department" in unknown.output
     homeless = runner.invoke(args=[*base, "--role", "caseworker"], input="x" * 16 + "\n")
     assert homeless.exit_code != 0 and "needs a department" in homeless.output
+    common = runner.invoke(args=[*base, "--role", "admin"], input="Passord2026!!\n")
+    assert common.exit_code != 0 and "too common" in common.output

@@ -43,6 +43,9 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")  # active or cancelled
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set at the front desk on the day: checked_in or no_show.
+    attendance: Mapped[str | None] = mapped_column(String(20))
+    attendance_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reservation: Mapped["DeskReservation | None"] = relationship(
         back_populates="booking", cascade="all, delete-orphan", uselist=False
     )

@@ -1,1 +1,26 @@
-"""Staff accounts. The staff pages (login, queue, cases) arrive with issue #5."""
+"""The staff side under /staff/: login with a second factor, the case queue, the front desk's day
+list and closures, and administration (accounts, audit log, settings)."""
+
+from flask import Flask, g
+
+from portal.staff import session as staff_session
+from portal.staff.labels import ROLE_LABELS, STAFF_MENU
+
+
+def init_app(app: Flask) -> None:
+    from portal.staff import views_admin, views_auth, views_cases, views_desk
+
+    staff_session.init_app(app)
+    for module in (views_auth, views_cases, views_desk, views_admin):
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def _inject_staff_names():
+        if not g.get("staff_page"):
+            return {}
+        profile = app.extensions["profile"]
+        return {
+            "role_labels": ROLE_LABELS,
+            "staff_menu": STAFF_MENU,
+            "department_names": {d.key: d.name for d in profile.departments},
+        }

@@ -1,0 +1,93 @@
+"""Writing to and reading the audit log. Entries are added in the same transaction as the action
+they record, and never changed or deleted by the application (only the retention purge of #7)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import has_request_context, request
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from portal import clock
+from portal.audit.models import AuditEntry
+
+ACTIONS = (
+    "login_succeeded", "login_failed", "login_locked", "logout", "session_expired",
+    "password_changed", "totp_enrolled", "recovery_code_used", "recovery_codes_renewed",
+    "case_viewed", "cases_exported", "case_status_changed", "case_assigned", "case_moved",
+    "case_note_added", "case_message_sent",
+    "staff_created", "staff_changed", "staff_deactivated", "staff_reactivated",
+    "staff_password_reset", "staff_totp_reset",
+    "day_list_viewed", "booking_checked_in", "booking_no_show", "booking_attendance_cleared",
+    "closure_added", "closure_removed", "audit_log_viewed",
+)  # fmt: skip
+
+
+class AppendOnlyError(RuntimeError):
+    """Something tried to change or delete an audit entry."""
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor=None,
+    target_type: str | None = None,
+    target_id: str | int | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Add an entry (the caller commits it with the change it describes)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    entry = AuditEntry(
+        at=clock.now(),
+        actor_id=getattr(actor, "id", None),
+        actor_email=getattr(actor, "email", None),
+        action=action,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        details=details or None,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    session.add(entry)
+    return entry
+
+
+@dataclass
+class AuditFilter:
+    actor: str = ""  # part of an email address
+    action: str = ""
+    target: str = ""  # a case reference, booking reference or account id
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+def entries(session: Session, wanted: AuditFilter, *, limit: int, offset: int):
+    """(entries newest first, total) matching the filter."""
+    query = select(AuditEntry)
+    if wanted.actor:
+        query = query.where(
+            func.lower(AuditEntry.actor_email).contains(wanted.actor.lower(), autoescape=True)
+        )
+    if wanted.action:
+        query = query.where(AuditEntry.action == wanted.action)
+    if wanted.target:
+        query = query.where(AuditEntry.target_id == wanted.target.strip().upper())
+    if wanted.first_day:
+        query = query.where(AuditEntry.at >= clock.local_midnight(wanted.first_day))
+    if wanted.last_day:
+        query = query.where(
+            AuditEntry.at < clock.local_midnight(wanted.last_day + timedelta(days=1))
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)).all()
+    return rows, total
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_append_only(session, flush_context, instances):
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, AuditEntry) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise AppendOnlyError("audit entries are never changed or deleted")

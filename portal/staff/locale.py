@@ -1,0 +1,30 @@
+"""Staff pages speak Norwegian bokmål or English, chosen by a cookie (Norwegian by default)."""
+
+from flask import Blueprint, g, request
+
+from portal import i18n
+from portal.security import no_store
+from portal.staff import session as staff_session
+
+STAFF_LOCALES = ("nb", "en")
+COOKIE = "staff_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def staff_locale_code() -> str:
+    code = request.cookies.get(COOKIE)
+    return code if code in STAFF_LOCALES else "nb"
+
+
+def _before_staff_request():
+    g.portal_locale = i18n.get_locale_by_code(staff_locale_code())
+    g.staff_page = True
+    staff_session.check_session_age()
+
+
+def staff_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A blueprint for staff pages: their language, session checks, never cached."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    bp.before_request(_before_staff_request)
+    bp.after_request(no_store)
+    return bp

@@ -1,0 +1,284 @@
+"""Logging in (password, then a TOTP or recovery code), enrolment, logging out, one's account."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import audit, clock
+from portal.db import get_session
+from portal.limits import limiter, login_limit
+from portal.security import private_cookie
+from portal.staff import services, totp
+from portal.staff import session as staff_session
+from portal.staff.forms import (
+    PASSWORD_PROBLEMS,
+    CodeForm,
+    ConfirmForm,
+    EnrolForm,
+    LoginForm,
+    PasswordChangeForm,
+)
+from portal.staff.locale import COOKIE, COOKIE_MAX_AGE, STAFF_LOCALES, staff_blueprint
+
+bp = staff_blueprint("staff_auth", __name__, "/staff")
+HOME_BY_ROLE = {
+    "admin": "staff_cases.queue",
+    "caseworker": "staff_cases.queue",
+    "reception": "staff_desk.day_list",
+}
+
+
+def _login_failed_message() -> str:
+    return _(
+        "The email address or password is wrong, or the account is locked after too many "
+        "attempts. Wait %(minutes)d minutes and try again, or ask an administrator.",
+        minutes=current_app.config["STAFF_LOCKOUT_MINUTES"],
+    )
+
+
+def _count_failure(account, reason: str) -> None:
+    """A wrong password or code: counted towards the lockout, and written to the audit log."""
+    session = get_session()
+    config = current_app.config
+    if account is not None and reason != "locked":
+        locked_now = services.note_failure(
+            session,
+            account,
+            clock.now(),
+            config["STAFF_LOCKOUT_ATTEMPTS"],
+            config["STAFF_LOCKOUT_MINUTES"],
+        )
+        if locked_now:
+            audit.record(
+                session, "login_locked", actor=account, target_type="staff", target_id=account.id
+            )
+    audit.record(session, "login_failed", actor=account, details={"reason": reason})
+    session.commit()
+
+
+def _finish_login(account):
+    """Password and second factor are done: a new session, then the page they wanted."""
+    session = get_session()
+    services.note_success(account, clock.now())
+    audit.record(session, "login_succeeded", actor=account)
+    session.commit()
+    wanted = staff_session.safe_next(request.args.get("next"))
+    staff_session.start_session(account)
+    return redirect(wanted or url_for(HOME_BY_ROLE[account.role]))
+
+
+def _with_next(endpoint: str) -> str:
+    return url_for(endpoint, next=staff_session.safe_next(request.args.get("next")))
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for(".login"))
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        check = services.check_password_login(
+            session, form.email.data, form.password.data, clock.now()
+        )
+        if check.account is None:
+            reason = (
+                "unknown_account"
+                if check.known_account is None
+                else (
+                    "locked"
+                    if check.locked
+                    else "inactive"
+                    if not check.known_account.active
+                    else "password"
+                )
+            )
+            _count_failure(check.known_account, reason)
+            problem = _login_failed_message()
+        else:
+            account = check.account
+            session.commit()  # a rehashed password
+            if account.totp_enrolled:
+                staff_session.start_pending(account)
+                return redirect(_with_next(".second_factor"))
+            if current_app.config["STAFF_TOTP_REQUIRED"]:
+                staff_session.start_pending(account)
+                return redirect(_with_next(".enrol"))
+            return _finish_login(account)
+    form.password.data = ""
+    return render_template("staff/auth/login.html", form=form, problem=problem), (
+        401 if problem else 200
+    )
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def second_factor():
+    account = staff_session.pending_account()
+    if account is None or not account.totp_enrolled:
+        flash(_("Log in again: the page waited too long."))
+        return redirect(_with_next(".login"))
+    form = CodeForm()
+    problem = None
+    if form.validate_on_submit():
+        session = get_session()
+        now = clock.now()
+        code = totp.normalise_code(form.code.data)
+        if services.is_locked(account, now):
+            _count_failure(account, "locked")
+            staff_session.end_session()
+            flash(_login_failed_message())
+            return redirect(_with_next(".login"))
+        if len(code) == 6 and code.isdigit():
+            if services.use_totp_code(session, account, code, now):
+                return _finish_login(account)
+        elif services.use_recovery_code(session, account, code, now):
+            left = services.unused_recovery_codes(session, account)
+            audit.record(session, "recovery_code_used", actor=account, details={"left": left})
+            flash(
+                _(
+                    "You used a recovery code. %(left)d are left: make new ones on your account page.",
+                    left=left,
+                )
+            )
+            return _finish_login(account)
+        _count_failure(account, "code")
+        problem = _("The code is wrong or was already used. Type the newest code from the app.")
+    form.code.data = ""
+    return render_template("staff/auth/code.html", form=form, problem=problem), (
+        401 if problem else 200
+    )
+
+
+def _enrolling_account():
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    return staff_session.pending_account()
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def enrol():
+    """Set up the authenticator app: scan the code, type the first number it shows."""
+    account = _enrolling_account()
+    if account is None:
+        flash(_("Log in again: the page waited too long."))
+        return redirect(_with_next(".login"))
+    if account.totp_enrolled and not current_user.is_authenticated:
+        return redirect(_with_next(".second_factor"))
+    session = get_session()
+    form = EnrolForm()
+    problem = None
+    if form.validate_on_submit():
+        codes = services.confirm_enrolment(session, account, form.code.data, clock.now())
+        if codes is not None:
+            audit.record(session, "totp_enrolled", actor=account)
+            if current_user.is_authenticated:
+                session.commit()
+                return render_template(
+                    "staff/auth/recovery_codes.html", codes=codes, continue_url=url_for(".account")
+                )
+            response = _finish_login(account)
+            return render_template(
+                "staff/auth/recovery_codes.html", codes=codes, continue_url=response.location
+            )
+        problem = _(
+            "The code does not match. Check the time on your phone and type the newest code."
+        )
+    secret = services.start_enrolment(account)
+    session.commit()
+    uri = totp.provisioning_uri(
+        secret, account.email, issuer=current_app.extensions["profile"].service_name
+    )
+    return render_template(
+        "staff/auth/enrol.html",
+        form=form,
+        problem=problem,
+        qr_svg=totp.qr_svg(uri, _("QR code for your authenticator app")),
+        secret_groups=[secret[i : i + 4] for i in range(0, len(secret), 4)],
+    ), (400 if problem else 200)
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        account = current_user._get_current_object()
+        session = get_session()
+        services.end_sessions(account)  # every copy of the session cookie stops working
+        audit.record(session, "logout", actor=account)
+        session.commit()
+        staff_session.end_session()
+        flash(_("You are logged out."))
+    return redirect(url_for(".login"))
+
+
+@bp.get("/account")
+@staff_session.staff_required()
+def account():
+    return render_template(
+        "staff/auth/account.html",
+        unused_codes=services.unused_recovery_codes(get_session(), current_user),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def change_password():
+    if not current_user.is_authenticated:
+        return staff_session.login_manager.unauthorized()
+    account = current_user._get_current_object()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        from portal.security import verify_password
+
+        if not verify_password(account.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                services.change_password(account, form.new_password.data)
+            except services.StaffAccountError as error:
+                form.new_password.errors.append(PASSWORD_PROBLEMS[error.code])
+            else:
+                session = get_session()
+                audit.record(session, "password_changed", actor=account)
+                session.commit()
+                staff_session.start_session(account)  # the new version; other sessions end
+                flash(_("Your password is changed."))
+                return redirect(url_for(".account"))
+    for field in (form.current_password, form.new_password, form.repeat_password):
+        field.data = ""
+    return render_template("staff/auth/password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.post("/account/recovery-codes")
+@staff_session.staff_required()
+def renew_recovery_codes():
+    form = ConfirmForm()
+    if not form.validate_on_submit() or not current_user.totp_enrolled:
+        return redirect(url_for(".account"))
+    session = get_session()
+    codes = services.renew_recovery_codes(session, current_user)
+    audit.record(session, "recovery_codes_renewed", actor=current_user)
+    session.commit()
+    return render_template(
+        "staff/auth/recovery_codes.html", codes=codes, continue_url=url_for(".account")
+    )
+
+
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    """Norsk or English for the staff pages; back to the page the link was on."""
+    if code not in STAFF_LOCALES:
+        return redirect(url_for(".home"))
+    response = redirect(staff_session.safe_next(request.args.get("next")) or url_for(".home"))
+    response.set_cookie(**private_cookie(COOKIE, code, COOKIE_MAX_AGE))
+    return response
