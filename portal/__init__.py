@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_datetime, format_time
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import (
@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["static_url"] = _static_url
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.globals["format_time"] = format_time
+    app.jinja_env.globals["format_datetime"] = format_datetime
     app.jinja_env.globals["format_when"] = format_when
     app.jinja_env.filters["iso_utc"] = lambda moment: clock.utc(moment).isoformat()
     app.jinja_env.globals["absolute_url"] = absolute_url

@@ -24,4 +24,10 @@ STATUS_EXPLANATIONS = {
     "withdrawn": _l("This case was withdrawn."),
 }
 
-EVENT_LABELS = {"received": _l("We received your registration")}
+EVENT_LABELS = {
+    "received": _l("We received your registration"),
+    # i18n: heading above a message a caseworker wrote to the applicant
+    "message_to_applicant": _l("Message from us"),
+    # i18n: heading above what the applicant wrote back
+    "applicant_message": _l("Your answer"),
+}

@@ -1,10 +1,12 @@
 """The applicant's status page, reached only through a private link."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from portal.cases import labels, services
+from portal.cases import labels, services, workflow
+from portal.cases.forms import AnswerForm
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit, not_found
+from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 from portal.private_links import exchange_link_token
 from portal.security import no_store
 
@@ -24,12 +26,37 @@ def show_status():
     )  # fmt: skip
     if exchanged:
         return exchanged
+    return _status_page(_case_from_cookie(), AnswerForm(formdata=None))
+
+
+def _case_from_cookie():
     case = services.case_for_status_token(get_session(), request.cookies.get(STATUS_COOKIE))
     if case is None:
         abort(404)
+    return case
+
+
+@bp.post("/answer")
+@limiter.limit(submit_limit, deduct_when=succeeded)
+def answer():
+    """The applicant writes back; the case returns to the caseworker if it was waiting."""
+    case = _case_from_cookie()
+    form = AnswerForm()
+    if form.validate_on_submit():
+        if workflow.can_answer(case):
+            workflow.applicant_answer(case, form.answer.data)
+            get_session().commit()
+            flash(_("Thank you. Your answer was sent to the caseworker."))
+        return redirect(url_for(".show_status"), 303)
+    return _status_page(case, form), 400
+
+
+def _status_page(case, form):
     return render_template(
         "cases/status.html",
         case=case,
+        form=form,
+        can_answer=workflow.can_answer(case),
         timeline=services.applicant_timeline(case),
         case_type_labels=labels.CASE_TYPE_LABELS,
         status_labels=labels.STATUS_LABELS,

@@ -150,6 +150,9 @@ def submit(
         due_in_days=profile.due_days(CASE_TYPE),
     )
     language = collected["language"]
+    case.applicant_name = collected["registrant"].get("name")
+    if language.get("interpreter_needed") == "yes":
+        case.interpreter_language = language.get("interpreter_language")
     session.add(
         Registration(
             case=case,

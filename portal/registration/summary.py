@@ -74,3 +74,16 @@ def sections(draft) -> list[Section]:
         heading = _("Family member %(number)d", number=position + 1)
         result.insert(3 + position, Section(heading, _rows(form, url), remove_position=position))
     return result
+
+
+def submitted_sections(answers: dict) -> list[Section]:
+    """A submitted registration's answers as readable sections (for the staff's case page)."""
+    result = []
+    for key, step in SIMPLE_STEPS.items():
+        form = step.form(formdata=None, data=answers.get(key) or {}, meta={"csrf": False})
+        result.append(Section(str(step.heading), _rows(form, "")))
+    for position, member in enumerate(answers.get("family_members") or []):
+        form = forms.FamilyMemberForm(formdata=None, data=member, meta={"csrf": False})
+        heading = _("Family member %(number)d", number=position + 1)
+        result.insert(3 + position, Section(heading, _rows(form, "")))
+    return result
