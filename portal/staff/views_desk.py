@@ -1,18 +1,118 @@
 """The front desk: the day list with check-in and no-show, and closures."""
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from portal import clock
+from portal.db import get_session
+from portal.staff import desk
+from portal.staff.desk_forms import AttendanceForm, ClosureForm, DayForm
+from portal.staff.forms import ConfirmForm
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required
 
 bp = staff_blueprint("staff_desk", __name__, "/staff")
 
 
+def _actor():
+    return current_user._get_current_object()
+
+
+def _expired() -> None:
+    flash(_("Nothing was changed: the page had expired. Try again."))
+
+
+def _attendance_message(state: str, name: str) -> str:
+    if state == "checked_in":
+        return _("%(name)s is checked in.", name=name)
+    if state == "no_show":
+        return _("%(name)s is marked as a no-show.", name=name)
+    return _("The attendance of %(name)s is cleared.", name=name)
+
+
+ATTENDANCE_REFUSED = {
+    "cancelled": _l("This booking is cancelled, so its attendance cannot be marked."),
+    "not_yet": _l(
+        "This appointment is on a later day. Attendance can be marked from the day of the "
+        "appointment."
+    ),
+}
+
+
 @bp.get("/desk/")
 @staff_required()
 def day_list():
-    raise NotImplementedError  # being written
+    form = DayForm(request.args) if "day" in request.args else DayForm(day=clock.today())
+    if not form.validate():
+        return render_template("staff/desk/day_list.html", form=form, listing=None), 400
+    listing = desk.open_day_list(get_session(), form.day.data, _actor())
+    return render_template(
+        "staff/desk/day_list.html", form=form, listing=listing, attendance=AttendanceForm()
+    )
 
 
-@bp.get("/closures/")
+@bp.post("/desk/bookings/<int:booking_id>/attendance")
+@staff_required()
+def mark_attendance(booking_id: int):
+    session = get_session()
+    booking = desk.find_booking(session, booking_id) or abort(404)
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        _expired()
+    else:
+        try:
+            desk.mark_attendance(session, booking, form.state.data, _actor())
+            flash(_attendance_message(form.state.data, booking.name))
+        except desk.AttendanceRefused as refused:
+            flash(str(ATTENDANCE_REFUSED[refused.reason]))
+    day = desk.local_day(booking).isoformat()
+    return redirect(url_for(".day_list", day=day, _anchor=f"booking-{booking.id}"))
+
+
+@bp.route("/closures/", methods=["GET", "POST"])
 @staff_required("admin", "reception")
 def closures():
-    raise NotImplementedError  # being written
+    session = get_session()
+    form = ClosureForm()
+    if form.validate_on_submit():
+        first = form.first_day.data
+        closure, hit = desk.add_closure(
+            session, first, form.last_day.data or first, form.reason.data, _actor()
+        )
+        flash(
+            ngettext(
+                "The closure is added. It hits %(num)d booking.",
+                "The closure is added. It hits %(num)d bookings.",
+                len(hit),
+            )
+        )
+        return redirect(url_for(".closure", closure_id=closure.id))
+    upcoming = desk.upcoming_closures(session)
+    return render_template("staff/desk/closures.html", form=form, closures=upcoming), (
+        400 if form.errors else 200
+    )
+
+
+@bp.get("/closures/<int:closure_id>")
+@staff_required("admin", "reception")
+def closure(closure_id: int):
+    session = get_session()
+    found = desk.find_closure(session, closure_id) or abort(404)
+    hit = desk.closure_bookings(session, found, _actor())
+    return render_template("staff/desk/closure.html", closure=found, hit=hit, confirm=ConfirmForm())
+
+
+@bp.post("/closures/<int:closure_id>/remove")
+@staff_required("admin", "reception")
+def remove_closure(closure_id: int):
+    session = get_session()
+    found = desk.find_closure(session, closure_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        _expired()
+        return redirect(url_for(".closure", closure_id=closure_id))
+    desk.remove_closure(session, found, _actor())
+    flash(_("The closure is removed. Its days can be booked again if they are open days."))
+    return redirect(url_for(".closures"))

@@ -1,0 +1,294 @@
+"""The front desk's rules and queries: the day list, attendance, closures. Every view of the
+bookings' personal data and every change is written to the audit log in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
+
+from portal import audit, clock, i18n
+from portal.appointments.models import Booking, Closure, DeskReservation
+from portal.appointments.services import bookings_on_days
+from portal.profile import get_profile
+from portal.validation import format_phone
+
+ATTENDANCE_ACTIONS = {
+    "checked_in": "booking_checked_in",
+    "no_show": "booking_no_show",
+    "clear": "booking_attendance_cleared",
+}
+# Languages people often need an interpreter for, besides the portal's own. People type the
+# language's name in any language and script; these are the names recognised (from CLDR).
+OTHER_INTERPRETER_LANGUAGES = (
+    "am", "om", "sw", "rw", "ln", "fr", "es", "pt", "tr", "ur", "hi", "bn", "ne", "my", "th",
+    "vi", "zh", "pl", "ro", "sq", "bs", "hr", "sr", "ka", "hy", "az", "uz", "tg", "ky", "be",
+)  # fmt: skip
+EXTRA_LANGUAGE_NAMES = {"farsi": "fa", "sorani": "ckb", "soranî": "ckb", "kurmanji": "ku"}
+
+
+class AttendanceRefused(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # cancelled or not_yet
+
+
+@dataclass
+class InterpreterNeed:
+    language: str  # readable, in the staff page's language
+    on_site: int = 0
+    phone: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_site + self.phone
+
+
+@dataclass
+class DeskRow:
+    booking: Booking
+    desk: int
+    phone: str  # readable
+    interpreter_language: str | None  # readable
+
+
+@dataclass
+class DayList:
+    day: date
+    rows: list[DeskRow]
+    interpreters: list[InterpreterNeed]
+    closures: list[Closure]  # closures that cover the day
+    day_has_come: bool  # attendance can be marked
+
+    @property
+    def people(self) -> int:
+        return sum(row.booking.people for row in self.rows)
+
+    @property
+    def previous_day(self) -> date:
+        return self.day - timedelta(days=1)
+
+    @property
+    def next_day(self) -> date:
+        return self.day + timedelta(days=1)
+
+
+@dataclass
+class ClosureHit:
+    """A booking on a closed day: who to contact, and in which language."""
+
+    booking: Booking
+    phone: str  # readable
+    language: str  # the language the person chose when booking
+
+
+# --- languages ---------------------------------------------------------------------------------
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).strip(".").casefold()
+
+
+@cache
+def _language_codes_by_name() -> dict[str, str]:
+    """Names of languages in English, Norwegian and their own language, to CLDR codes."""
+    portal = [locale.gettext for locale in i18n.locales()]
+    names: dict[str, str] = {}
+    for locale in i18n.locales():
+        names.setdefault(_normalised(locale.name), locale.gettext)
+        names.setdefault(_normalised(locale.english), locale.gettext)
+    for code in (*portal, *OTHER_INTERPRETER_LANGUAGES):
+        for display in ("en", "nb", code):
+            try:
+                name = Locale.parse(display).languages.get(code)
+            except (UnknownLocaleError, ValueError):
+                continue
+            if name:
+                names.setdefault(_normalised(name), code)
+    return {**names, **EXTRA_LANGUAGE_NAMES}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the staff page's language, capitalised (Norwegian writes "arabisk")."""
+    name = get_locale().languages.get(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def interpreter_language(typed: str) -> tuple[str, str]:
+    """(key, readable name) of what a person typed as the interpreter's language: a language
+    recognised by one of its names gets its name in the staff language, anything else stays as
+    typed (and is summed with the same text in other case)."""
+    code = _language_codes_by_name().get(_normalised(typed))
+    return (code, language_name(code)) if code else (_normalised(typed), typed)
+
+
+def spoken_language(portal_code: str) -> str:
+    """The language a person chose when booking (a portal language, or "other")."""
+    locale = i18n.get_locale_by_code(portal_code)
+    return language_name(locale.gettext) if locale else _("Another language")
+
+
+# --- the day list ------------------------------------------------------------------------------
+
+
+def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """From the office's midnight before `first` to the one after `last`, in UTC."""
+    start = clock.local_midnight(first).astimezone(UTC)
+    return start, clock.local_midnight(last + timedelta(days=1)).astimezone(UTC)
+
+
+def local_day(booking: Booking) -> date:
+    return clock.utc(booking.starts_at).astimezone(ZoneInfo(get_profile().timezone)).date()
+
+
+def _day_bookings(session: Session, day: date) -> list[Booking]:
+    start, end = _utc_bounds(day, day)
+    return list(
+        session.scalars(
+            select(Booking)
+            .join(Booking.reservation)
+            .options(contains_eager(Booking.reservation))
+            .where(Booking.status == "active", Booking.starts_at >= start, Booking.starts_at < end)
+            .order_by(Booking.starts_at, DeskReservation.desk)
+        )
+    )
+
+
+def _interpreter_needs(bookings: list[Booking]) -> list[InterpreterNeed]:
+    needs: dict[str, InterpreterNeed] = {}
+    for booking in bookings:
+        if not booking.interpreter_needed or not booking.interpreter_language:
+            continue
+        key, name = interpreter_language(booking.interpreter_language)
+        need = needs.setdefault(key, InterpreterNeed(name))
+        if booking.interpreter_mode == "phone":
+            need.phone += 1
+        else:
+            need.on_site += 1
+    return sorted(needs.values(), key=lambda need: (-need.total, need.language.casefold()))
+
+
+def _row(booking: Booking) -> DeskRow:
+    language = None
+    if booking.interpreter_needed and booking.interpreter_language:
+        language = interpreter_language(booking.interpreter_language)[1]
+    return DeskRow(booking, booking.reservation.desk, format_phone(booking.phone), language)
+
+
+def closures_on(session: Session, first: date, last: date) -> list[Closure]:
+    return list(
+        session.scalars(
+            select(Closure)
+            .where(Closure.last_day >= first, Closure.first_day <= last)
+            .order_by(Closure.first_day)
+        )
+    )
+
+
+def open_day_list(session: Session, day: date, actor) -> DayList:
+    """The active bookings of one local day by time and desk; the view is audited."""
+    bookings = _day_bookings(session, day)
+    audit.record(session, "day_list_viewed", actor=actor, details={"day": day.isoformat()})
+    session.commit()
+    return DayList(
+        day=day,
+        rows=[_row(booking) for booking in bookings],
+        interpreters=_interpreter_needs(bookings),
+        closures=closures_on(session, day, day),
+        day_has_come=day <= clock.today(),
+    )
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+
+def mark_attendance(session: Session, booking: Booking, state: str, actor) -> bool:
+    """Check in, mark as no-show, or clear; False when the booking already was so."""
+    if booking.status != "active":
+        raise AttendanceRefused("cancelled")
+    if local_day(booking) > clock.today():
+        raise AttendanceRefused("not_yet")
+    new = None if state == "clear" else state
+    if booking.attendance == new:
+        return False
+    previous = booking.attendance
+    booking.attendance = new
+    booking.attendance_at = clock.now() if new else None
+    audit.record(
+        session, ATTENDANCE_ACTIONS[state], actor=actor, target_type="booking",
+        target_id=booking.reference, details={"previous": previous},
+    )  # fmt: skip
+    session.commit()
+    return True
+
+
+# --- closures ----------------------------------------------------------------------------------
+
+
+def upcoming_closures(session: Session) -> list[Closure]:
+    """Closures that have not ended yet, by the office's calendar (not UTC's)."""
+    today = clock.today()
+    return list(
+        session.scalars(
+            select(Closure).where(Closure.last_day >= today).order_by(Closure.first_day)
+        )
+    )
+
+
+def add_closure(
+    session: Session, first: date, last: date, reason: str, actor
+) -> tuple[Closure, list[Booking]]:
+    """Close the office on whole days; returns the active bookings it hits. The closure and its
+    audit entry are one transaction (appointments' add_closure commits on its own)."""
+    if last < first:
+        raise ValueError("the last day is before the first")
+    closure = Closure(first_day=first, last_day=last, reason=reason)
+    session.add(closure)
+    session.flush()
+    hit = bookings_on_days(session, first, last, get_profile().timezone)
+    audit.record(
+        session, "closure_added", actor=actor, target_type="closure", target_id=closure.id,
+        details={"first": first.isoformat(), "last": last.isoformat(), "reason": reason,
+                 "bookings_hit": len(hit)},
+    )  # fmt: skip
+    session.commit()
+    return closure, hit
+
+
+def closure_bookings(session: Session, closure: Closure, actor) -> list[ClosureHit]:
+    """The active bookings on a closure's days (names and phones: the view is audited)."""
+    bookings = bookings_on_days(
+        session, closure.first_day, closure.last_day, get_profile().timezone
+    )
+    audit.record(
+        session, "day_list_viewed", actor=actor, target_type="closure", target_id=closure.id,
+        details={"day": closure.first_day.isoformat(), "last_day": closure.last_day.isoformat()},
+    )  # fmt: skip
+    session.commit()
+    return [
+        ClosureHit(booking, format_phone(booking.phone), spoken_language(booking.language))
+        for booking in bookings
+    ]
+
+
+def remove_closure(session: Session, closure: Closure, actor) -> None:
+    audit.record(
+        session, "closure_removed", actor=actor, target_type="closure", target_id=closure.id,
+        details={"first": closure.first_day.isoformat(), "last": closure.last_day.isoformat(),
+                 "reason": closure.reason},
+    )  # fmt: skip
+    session.delete(closure)
+    session.commit()
+
+
+def find_booking(session: Session, booking_id: int) -> Booking | None:
+    return session.get(Booking, booking_id)
+
+
+def find_closure(session: Session, closure_id: int) -> Closure | None:
+    return session.get(Closure, closure_id)
