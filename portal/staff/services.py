@@ -144,9 +144,11 @@ def check_password_login(
             _UNKNOWN_ACCOUNT_HASH = hash_password("not-a-real-account-password")
         verify_password(_UNKNOWN_ACCOUNT_HASH, password)
         return PasswordCheck(None, None)
+    # Verified even when locked, so a locked account answers as slowly as any other.
+    right = verify_password(account.password_hash, password)
     if is_locked(account, now):
         return PasswordCheck(None, account, locked=True)
-    if not verify_password(account.password_hash, password) or not account.active:
+    if not right or not account.active:
         return PasswordCheck(None, account, locked=False)
     if password_hasher().check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
@@ -183,8 +185,11 @@ def note_success(account: StaffAccount, now: datetime) -> None:
 
 # --- second factor --------------------------------------------------------------------------
 def start_enrolment(account: StaffAccount) -> str:
-    """A new secret, unconfirmed until the first code from it is typed."""
-    if account.totp_secret is None or account.totp_enrolled:
+    """A new secret, unconfirmed until the first code from it is typed. An enrolled account keeps
+    its secret: only an administrator's reset (reset_second_factor) clears it."""
+    if account.totp_enrolled:
+        raise StaffAccountError("the second factor is already set up", "enrolled")
+    if account.totp_secret is None:
         account.totp_secret = totp.new_secret()
         account.totp_confirmed_at = None
         account.totp_last_counter = None

@@ -38,8 +38,9 @@ def _to_login():
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on the staff side, never another site."""
-    if not target:
+    """Only a path on the staff side, never another site (and no control characters, which
+    could not go into a Location header)."""
+    if not target or not target.isprintable():
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/staff/") or "\\" in target:
@@ -70,6 +71,14 @@ def start_session(account: StaffAccount) -> None:
     now = int(time.time())
     session[STARTED_KEY] = now
     session[SEEN_KEY] = now
+
+
+def renew_session(account: StaffAccount) -> None:
+    """A new session for the person already logged in (their password changed): the absolute
+    limit still counts from the login, so renewing cannot stretch a session past it."""
+    started = session.get(STARTED_KEY, int(time.time()))
+    start_session(account)
+    session[STARTED_KEY] = started
 
 
 def end_session() -> None:

@@ -56,15 +56,23 @@ def _count_failure(account, reason: str) -> None:
     session.commit()
 
 
-def _finish_login(account):
-    """Password and second factor are done: a new session, then the page they wanted."""
+def _finish_login(account, message: str | None = None):
+    """Password and second factor are done: a new session, then the page they wanted. A message
+    is flashed into the new session (the old one, and what was flashed into it, is cleared)."""
     session = get_session()
     services.note_success(account, clock.now())
     audit.record(session, "login_succeeded", actor=account)
     session.commit()
     wanted = staff_session.safe_next(request.args.get("next"))
     staff_session.start_session(account)
+    if message:
+        flash(message)
     return redirect(wanted or url_for(HOME_BY_ROLE[account.role]))
+
+
+def _status(form, problem: str | None) -> int:
+    """401 for a refused login, 400 for a form with errors (an empty field), else 200."""
+    return 401 if problem else 400 if form.errors else 200
 
 
 def _with_next(endpoint: str) -> str:
@@ -113,8 +121,8 @@ def login():
                 return redirect(_with_next(".enrol"))
             return _finish_login(account)
     form.password.data = ""
-    return render_template("staff/auth/login.html", form=form, problem=problem), (
-        401 if problem else 200
+    return render_template("staff/auth/login.html", form=form, problem=problem), _status(
+        form, problem
     )
 
 
@@ -142,18 +150,18 @@ def second_factor():
         elif services.use_recovery_code(session, account, code, now):
             left = services.unused_recovery_codes(session, account)
             audit.record(session, "recovery_code_used", actor=account, details={"left": left})
-            flash(
+            return _finish_login(
+                account,
                 _(
                     "You used a recovery code. %(left)d are left: make new ones on your account page.",
                     left=left,
-                )
+                ),
             )
-            return _finish_login(account)
         _count_failure(account, "code")
         problem = _("The code is wrong or was already used. Type the newest code from the app.")
     form.code.data = ""
-    return render_template("staff/auth/code.html", form=form, problem=problem), (
-        401 if problem else 200
+    return render_template("staff/auth/code.html", form=form, problem=problem), _status(
+        form, problem
     )
 
 
@@ -171,7 +179,12 @@ def enrol():
     if account is None:
         flash(_("Log in again: the page waited too long."))
         return redirect(_with_next(".login"))
-    if account.totp_enrolled and not current_user.is_authenticated:
+    if account.totp_enrolled:
+        # Logged in and set up already: a visit here must not replace the working secret (the
+        # next login would then enrol whatever phone scans the new one). Lost phones: an admin
+        # resets the second factor.
+        if current_user.is_authenticated:
+            return redirect(url_for(".account"))
         return redirect(_with_next(".second_factor"))
     session = get_session()
     form = EnrolForm()
@@ -251,7 +264,7 @@ def change_password():
                 session = get_session()
                 audit.record(session, "password_changed", actor=account)
                 session.commit()
-                staff_session.start_session(account)  # the new version; other sessions end
+                staff_session.renew_session(account)  # the new version; other sessions end
                 flash(_("Your password is changed."))
                 return redirect(url_for(".account"))
     for field in (form.current_password, form.new_password, form.repeat_password):
