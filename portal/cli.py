@@ -36,6 +36,7 @@ def db_group():
 def db_upgrade(revision):
     """Apply migrations up to REVISION (default: the newest)."""
     schema.upgrade(db.get_engine(), revision)
+    db.refresh_statistics()
     click.echo(f"Database at {revision}.")
 
 
@@ -98,8 +99,9 @@ def staff_create(email, name, role, departments, password_stdin):
         )  # fmt: skip
     except StaffAccountError as error:
         raise click.ClickException(str(error)) from error
+    session.flush()
     audit.record(
-        session, "staff_created", target_type="staff", target_id=account.email,
+        session, "staff_created", target_type="staff", target_id=account.id,
         details={"role": role, "departments": list(departments), "by": "command line"},
     )  # fmt: skip
     session.commit()
@@ -202,6 +204,7 @@ def purge_command():
     days = get_profile().booking_retention_days
     bookings = booking_services.purge_old_bookings(db.get_session(), clock.now(), days)
     click.echo(f"Deleted {bookings} booking(s) more than {days} days past.")
+    db.refresh_statistics()
 
 
 def register_commands(app: Flask) -> None:

@@ -267,7 +267,7 @@ def test_reception_adds_a_closure_and_sees_the_bookings_it_hits(
     assert added.details == {
         "first": "2030-01-07", "last": "2030-01-07", "reason": "Staff training", "bookings_hit": 1,
     }  # fmt: skip
-    [viewed] = audit_rows(app, "day_list_viewed")  # the page shows names and phones
+    [viewed] = audit_rows(app, "closure_viewed")  # the page shows names and phones
     assert viewed.target_id == str(closure_id)
     listing = forms.client.get("/staff/closures/").get_data(as_text=True)
     assert "Staff training" in listing

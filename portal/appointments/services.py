@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from portal import db
+from portal import clock, db
 from portal.appointments import slots
 from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
 from portal.clock import utc
@@ -246,7 +246,7 @@ def purge_old_bookings(session: Session, now: datetime, days: int) -> int:
 
 
 def upcoming_closures(session: Session) -> list[Closure]:
-    today = datetime.now(UTC).date()
+    today = clock.today()  # the office's day, not UTC's
     return list(
         session.scalars(
             select(Closure).where(Closure.last_day >= today).order_by(Closure.first_day)

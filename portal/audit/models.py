@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, func
+from sqlalchemy import JSON, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -10,7 +10,6 @@ from portal.db import Base
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(
@@ -23,6 +22,6 @@ class AuditEntry(Base):
     actor_email: Mapped[str | None] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(40), index=True)
     target_type: Mapped[str | None] = mapped_column(String(30))
-    target_id: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(40), index=True)
     details: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(45))

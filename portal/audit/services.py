@@ -19,7 +19,7 @@ ACTIONS = (
     "staff_created", "staff_changed", "staff_deactivated", "staff_reactivated",
     "staff_password_reset", "staff_totp_reset",
     "day_list_viewed", "booking_checked_in", "booking_no_show", "booking_attendance_cleared",
-    "closure_added", "closure_removed", "audit_log_viewed",
+    "closure_added", "closure_removed", "closure_viewed", "audit_log_viewed",
 )  # fmt: skip
 
 
@@ -72,7 +72,8 @@ def entries(session: Session, wanted: AuditFilter, *, limit: int, offset: int):
     if wanted.action:
         query = query.where(AuditEntry.action == wanted.action)
     if wanted.target:
-        query = query.where(AuditEntry.target_id == wanted.target.strip().upper())
+        target = wanted.target.strip()
+        query = query.where(AuditEntry.target_id.in_({target, target.upper()}))
     if wanted.first_day:
         query = query.where(AuditEntry.at >= clock.local_midnight(wanted.first_day))
     if wanted.last_day:

@@ -4,7 +4,7 @@ assignment, moving between departments, internal notes and messages with the app
 Scoping is part of the query that loads cases (`visible_cases`), so a view that forgets a check
 still cannot load a case outside the person's departments: it gets nothing, and answers 404."""
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from portal import clock
@@ -36,15 +36,18 @@ def can_see_cases(account: StaffAccount) -> bool:
     return account.role in ("admin", "caseworker")
 
 
-def visible_cases(account: StaffAccount) -> Select:
-    """SELECT of the cases this member of staff may see: all for an admin, their departments'
+def visibility(account: StaffAccount) -> ColumnElement[bool]:
+    """The condition on cases this member of staff may see: all for an admin, their departments'
     for a caseworker, none for reception (the day list is theirs, not case contents)."""
-    query = select(Case)
     if account.role == "admin":
-        return query
+        return true()
     if account.role == "caseworker" and account.departments:
-        return query.where(Case.department.in_(account.departments))
-    return query.where(false())
+        return Case.department.in_(account.departments)
+    return false()
+
+
+def visible_cases(account: StaffAccount) -> Select:
+    return select(Case).where(visibility(account))
 
 
 def load_case(session: Session, account: StaffAccount, reference: str) -> Case | None:
@@ -91,12 +94,13 @@ def assignable_staff(session: Session, case_department: str) -> list[StaffAccoun
 
 def assign(case: Case, assignee: StaffAccount | None, actor: StaffAccount) -> None:
     """Give the case to someone who may see it (or to nobody)."""
-    if assignee is not None:
-        if not assignee.active or not (
-            assignee.role == "admin"
-            or (assignee.role == "caseworker" and case.department in assignee.departments)
-        ):
-            raise WorkflowError("assignee")
+    may_see = assignee is None or (
+        assignee.active
+        and (assignee.role == "admin"
+             or (assignee.role == "caseworker" and case.department in assignee.departments))
+    )  # fmt: skip
+    if not may_see:
+        raise WorkflowError("assignee")
     if case.assignee_id == getattr(assignee, "id", None):
         return
     case.assignee_id = getattr(assignee, "id", None)

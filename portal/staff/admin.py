@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "booking_attendance_cleared": _l("Cleared the attendance of a booking"),
     "closure_added": _l("Added a closure"),
     "closure_removed": _l("Removed a closure"),
+    "closure_viewed": _l("Viewed the bookings hit by a closure"),
     "audit_log_viewed": _l("Viewed the audit log"),
 }
 

@@ -266,7 +266,7 @@ def closure_bookings(session: Session, closure: Closure, actor) -> list[ClosureH
         session, closure.first_day, closure.last_day, get_profile().timezone
     )
     audit.record(
-        session, "day_list_viewed", actor=actor, target_type="closure", target_id=closure.id,
+        session, "closure_viewed", actor=actor, target_type="closure", target_id=closure.id,
         details={"day": closure.first_day.isoformat(), "last_day": closure.last_day.isoformat()},
     )  # fmt: skip
     session.commit()

@@ -33,7 +33,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_log_action"), ["action"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_log_actor_id"), ["actor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
-        batch_op.create_index("ix_audit_log_target", ["target_type", "target_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_log_target_id"), ["target_id"], unique=False)
 
     op.create_table(
         "staff_department",
@@ -177,7 +177,7 @@ def downgrade() -> None:
     op.drop_table("staff_recovery_code")
     op.drop_table("staff_department")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_audit_log_target")
+        batch_op.drop_index(batch_op.f("ix_audit_log_target_id"))
         batch_op.drop_index(batch_op.f("ix_audit_log_at"))
         batch_op.drop_index(batch_op.f("ix_audit_log_actor_id"))
         batch_op.drop_index(batch_op.f("ix_audit_log_action"))
