@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo lets staff log in without an authenticator app; `make run DEMO_TOTP=true` asks for one
+# (production always does).
+DEMO_TOTP ?= false
 
 .PHONY: run test lint format bench translations clean
 
@@ -28,9 +31,9 @@ translations: $(INSTALLED)
 
 run: $(INSTALLED) instance/secret_key translations
 	$(BIN)/portal db upgrade
-	$(BIN)/portal demo load
+	PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) $(BIN)/portal demo load
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn \
+	PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn \
 	  --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'portal:create_app()'
 
 test: $(INSTALLED) translations
@@ -49,6 +52,7 @@ format: $(INSTALLED)
 bench: $(INSTALLED) translations
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/booking.py
+	$(BIN)/python bench/staff_queue.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

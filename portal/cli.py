@@ -63,12 +63,21 @@ def demo_group():
 
 @demo_group.command("load")
 def demo_load():
-    """Create the demo administrator with a new random password and print the login."""
+    """Create the demo staff accounts with new random passwords (and, into an empty database, a
+    few fictional cases) and print the logins."""
     login = load_demo_data(db.get_session(), get_profile())
-    click.echo(
-        f"Demo staff login: {login['email']} / {login['password']}\n"
-        f"Staff pages: {login['url']} (a new password on every `make run`)"
-    )
+    click.echo(f"Demo staff login: {login['email']} / {login['password']}")
+    for role, (email, password) in login["logins"].items():
+        if role != "admin":
+            click.echo(f"  also {role}: {email} / {password}")
+    if login["cases"]:
+        click.echo(f"  {login['cases']} fictional demo cases added")
+    click.echo(f"Staff pages: {login['url']} (new passwords on every `make run`)")
+    if not current_app.config["STAFF_TOTP_REQUIRED"]:
+        click.echo(
+            "  The authenticator-app step is off for this demo (PORTAL_STAFF_TOTP_REQUIRED=false);\n"
+            "  set up an app from the account page, or run with PORTAL_STAFF_TOTP_REQUIRED=true."
+        )
 
 
 @click.group("staff", cls=AppGroup)

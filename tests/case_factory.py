@@ -29,6 +29,7 @@ def make_case(
     locale="uk",
     interpreter="Ukrainian",
     assignee_id=None,
+    status_token=None,
 ) -> str:
     """Add a case; returns its reference."""
     with app.app_context():
@@ -39,7 +40,7 @@ def make_case(
             department=department,
             locale=locale,
             submission_key=f"test:{next(_serial)}:{new_token()[:8]}",
-            status_token=new_token(),
+            status_token=status_token or new_token(),
             due_in_days=14,
         )
         case.due_date = clock.today() + timedelta(days=due_in_days)

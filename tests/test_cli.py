@@ -1,11 +1,15 @@
 """The portal command: migrations, demo data, staff accounts."""
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import func, select
 
 from portal import db
 from portal.audit.models import AuditEntry
+from portal.cases.models import Case
 from portal.security import verify_password
 from portal.staff.models import StaffAccount
+from tests.conftest import FormFiller
 
 
 def _account(app, email):
@@ -31,6 +35,23 @@ def test_demo_load_prints_a_working_login(app, runner):
     assert account.password_hash.startswith("$argon2id$")
     with app.app_context():
         assert verify_password(account.password_hash, password)
+
+
+def test_demo_cases_fill_an_empty_queue_once(app, runner, client):
+    first = runner.invoke(args=["demo", "load"])
+    assert "6 fictional demo cases added" in first.output
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0 and "demo cases" not in second.output
+    with app.app_context():
+        assert db.get_session().scalar(select(func.count()).select_from(Case)) == 6
+    line = next(line for line in second.output.splitlines() if "also caseworker" in line)
+    email, password = line.split(": ", 1)[1].split(" / ")
+    forms = FormFiller(client)
+    assert forms.post("/staff/login", {"email": email, "password": password}).status_code == 302
+    queue = client.get("/staff/cases/").get_data(as_text=True)
+    assert "Amanuel Tesfay" in queue and "Kateryna Bondar" not in queue  # completed: not open
+    reference = re.search(r'href="/staff/cases/(FG-[\w-]+)"', queue).group(1)
+    assert client.get(f"/staff/cases/{reference}").status_code == 200
 
 
 def test_staff_create_reads_the_password_from_stdin(app, runner):

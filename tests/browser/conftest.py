@@ -33,8 +33,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The portal on a free local port, on its own SQLite database."""
+def live_server(live_app):
+    return live_app.url
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The portal on a free local port, on its own SQLite database (its `url` attribute)."""
     folder = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -44,6 +49,8 @@ def live_server(tmp_path_factory):
             # Every browser test comes from 127.0.0.1; the limits are tested in test_status.py.
             "RATELIMIT_SUBMITS": "10000 per hour",
             "RATELIMIT_LOOKUPS": "10000 per minute",
+            "RATELIMIT_LOGINS": "10000 per minute",
+            "STAFF_TOTP_REQUIRED": True,  # as in production: the browser tests enrol
         }
     )
     with app.app_context():
@@ -51,7 +58,8 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.url = f"http://127.0.0.1:{server.server_port}"
+    yield app
     server.shutdown()
 
 
