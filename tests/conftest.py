@@ -115,6 +115,13 @@ class StaffLogin:
         self.client = client
         self.forms = FormFiller(client)
         self._count = 0
+        self.english(client)
+
+    @staticmethod
+    def english(client):
+        """Staff pages in English, the source language, so tests can read their messages
+        (Norwegian is the default: see test_staff_auth.py)."""
+        client.set_cookie("staff_lang", "en")
 
     def account(
         self,
@@ -143,6 +150,7 @@ class StaffLogin:
             return account.id, email
 
     def login(self, email, password=STAFF_PASSWORD):
+        self.english(self.forms.client)
         return self.forms.post("/staff/login", {"email": email, "password": password})
 
     def as_role(self, role="caseworker", departments=("settlement",)):

@@ -154,6 +154,7 @@ def enrol(staff: StaffLogin, frozen: FrozenClock):
     codes = RECOVERY_CODE.findall(text(response))
     assert response.status_code == 200 and len(codes) == 10
     staff.client = staff.forms.client = staff.app.test_client()  # a fresh browser
+    staff.english(staff.client)
     frozen.forward(seconds=30)
     return account_id, email, secret, codes
 

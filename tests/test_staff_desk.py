@@ -19,6 +19,13 @@ ROW = re.compile(
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_staff_pages(client):
+    """These tests read the staff pages in English (the source language); Norwegian is the
+    default, tested in test_staff_auth.py."""
+    client.set_cookie("staff_lang", "en")
+
+
 @pytest.fixture
 def monday(monkeypatch):
     """The office's clock stands at Monday 7 January 2030, 10:00 in Oslo."""
@@ -68,6 +75,7 @@ def test_day_list_by_time_and_desk_in_local_time(app, client, staff, make_bookin
                  cancelled=True)  # fmt: skip
     make_booking(TUESDAY_0800, "+4791000005", name="Tuesday Person")
     staff.as_role("reception")
+    client.set_cookie("staff_lang", "nb")  # Norwegian times: 08:00, not 8:00 AM
     html = client.get("/staff/desk/?day=2030-01-07").get_data(as_text=True)
     rows = ROW.findall(html)
     assert rows == [
