@@ -1,5 +1,6 @@
 """Schema migrations through Alembic, against the app's own engine."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -21,13 +22,43 @@ def _alembic_config(connection) -> Config:
     return config
 
 
+class ForeignKeyError(RuntimeError):
+    """A migration left rows that point at nothing."""
+
+
+@contextmanager
+def _migration_connection(engine: Engine):
+    """A connection in a transaction for migrations. On SQLite, foreign keys are off meanwhile:
+    Alembic's batch mode rebuilds a table by dropping and renaming it, and with foreign keys on,
+    that DROP cascades into every child table (a case's registration and timeline, an account's
+    departments). The pragma only works outside a transaction, so it is set on the raw connection
+    before SQLAlchemy begins one; the rows are checked afterwards."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+            if sqlite:
+                dangling = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise ForeignKeyError(
+                        f"rows without their parent after migrating: {dangling[:5]}"
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with _migration_connection(engine) as connection:
         command.upgrade(_alembic_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with _migration_connection(engine) as connection:
         command.downgrade(_alembic_config(connection), revision)
 
 

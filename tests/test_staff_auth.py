@@ -595,6 +595,17 @@ def test_change_password_refuses_a_wrong_current_password(app, staff):
     assert _password_inputs_empty(page)
     assert "not my password" not in page and NEW_PASSWORD not in page
     assert audit_rows(app, "password_changed") == []
+    # counted like a wrong login, so a borrowed session cannot try passwords without limit
+    assert reasons(app) == ["current_password"]
+
+
+def test_change_password_refuses_keeping_the_same_password(app, staff):
+    account_id = staff.as_role("caseworker")
+    before = account_row(app, account_id).password_hash
+    response = _change(staff, STAFF_PASSWORD, STAFF_PASSWORD)
+    assert response.status_code == 400
+    assert re.search(r'id="new_password-error".*not the one you have now', text(response))
+    assert account_row(app, account_id).password_hash == before
 
 
 @pytest.mark.parametrize(
@@ -659,6 +670,17 @@ def test_an_idle_session_expires_after_30_minutes(app, client, staff, later):
     assert "the session expired" in text(client.get(where(response)))
     assert not is_logged_in(client)
     assert [row.actor_id for row in audit_rows(app, "session_expired")] == [account_id]
+
+
+def test_an_expired_cookie_sent_again_is_logged_once(app, client, staff, later):
+    staff.as_role()
+    old_cookie = client.get_cookie("session").value
+    later.forward(minutes=31)
+    for _ in range(5):
+        replay = app.test_client()
+        replay.set_cookie("session", old_cookie)
+        assert where(replay.get("/staff/account")).startswith("/staff/login")
+    assert len(audit_rows(app, "session_expired")) == 1
 
 
 def test_a_session_ends_after_10_hours_even_when_active(app, client, staff, later):

@@ -323,15 +323,40 @@ def test_a_closed_case_takes_no_more_messages(app, staff, client, status_link): 
     assert _post(client, reference, "message", {"message": "Hello"}).status_code == 400
     page = applicant.get("/ar/status/").get_data(as_text=True)
     assert 'name="answer"' not in page
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert (
-        token is None
-        or applicant.post(
-            "/ar/status/answer", data={"answer": "x", "csrf_token": token.group(1)}
-        ).status_code
-        == 303
+
+
+def test_an_answer_to_a_case_closed_meanwhile_is_kept_on_the_page(app, staff, client, status_link):  # noqa: F811
+    applicant = app.test_client()
+    applicant.get(status_link)
+    page = applicant.get("/ar/status/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    with app.app_context():
+        reference = db.get_session().scalars(select(Case.reference)).one()
+    staff.as_role("caseworker")
+    _post(client, reference, "status", {"status": "withdrawn"})  # while the applicant writes
+    response = applicant.post(
+        "/ar/status/answer", data={"answer": "نصي الطويل", "csrf_token": token}
     )
+    assert response.status_code == 409
+    assert "نصي الطويل" in response.get_data(as_text=True)  # nothing typed is lost
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert all(e.kind != "applicant_message" for e in _case(app, reference).events)
+
+
+def test_a_new_answer_is_marked_in_the_queue_until_someone_opens_the_case(
+    app, staff, client, status_link
+):  # noqa: F811
+    applicant = app.test_client()
+    applicant.get(status_link)
+    page = applicant.get("/ar/status/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    applicant.post("/ar/status/answer", data={"answer": "سؤال", "csrf_token": token})
+    with app.app_context():
+        reference = db.get_session().scalars(select(Case.reference)).one()
+    staff.as_role("caseworker")
+    assert "New answer" in client.get("/staff/cases/").get_data(as_text=True)
+    client.get(f"/staff/cases/{reference}")
+    assert "New answer" not in client.get("/staff/cases/").get_data(as_text=True)
 
 
 # --- bulk changes and export ---------------------------------------------------------------
@@ -380,6 +405,15 @@ def test_export_is_scoped_neutralised_and_audited(app, staff, client):
     assert "Other Department" not in response.get_data(as_text=True)
     [entry] = _audit(app, "cases_exported")
     assert entry.details["count"] == 2
+    client.get("/staff/cases/export.csv?search=Olena+Secret")
+    assert "Olena" not in str(
+        _audit(app, "cases_exported")[-1].details
+    )  # only that a search was made
+
+
+def test_every_export_cell_is_quoted_so_a_semicolon_cannot_start_a_formula():
+    text = case_queue.export_csv([None], ["A"], lambda _case: ["Arabic;=cmd|' /C calc'!A0", 7])
+    assert text.splitlines() == ['"A"', '"Arabic;=cmd|\' /C calc\'!A0","7"']
 
 
 @pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])

@@ -2,7 +2,7 @@
 they record, and never changed or deleted by the application (only the retention purge of #7)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from flask import has_request_context, request
 from sqlalchemy import event, func, select
@@ -74,12 +74,12 @@ def entries(session: Session, wanted: AuditFilter, *, limit: int, offset: int):
     if wanted.target:
         target = wanted.target.strip()
         query = query.where(AuditEntry.target_id.in_({target, target.upper()}))
+    # Office days, compared in UTC: SQLite keeps no time zone, and stores UTC.
     if wanted.first_day:
-        query = query.where(AuditEntry.at >= clock.local_midnight(wanted.first_day))
+        query = query.where(AuditEntry.at >= clock.local_midnight(wanted.first_day).astimezone(UTC))
     if wanted.last_day:
-        query = query.where(
-            AuditEntry.at < clock.local_midnight(wanted.last_day + timedelta(days=1))
-        )
+        end = clock.local_midnight(wanted.last_day + timedelta(days=1)).astimezone(UTC)
+        query = query.where(AuditEntry.at < end)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)).all()
     return rows, total

@@ -30,6 +30,8 @@ class Case(Base):
     # What the queue shows and searches, copied from the submission so the list needs no join.
     applicant_name: Mapped[str | None] = mapped_column(String(200))
     interpreter_language: Mapped[str | None] = mapped_column(String(100))
+    # The applicant answered and no member of staff has opened the case since: the queue says so.
+    unread_answer: Mapped[bool] = mapped_column(default=False)
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_account.id", ondelete="SET NULL"), index=True
     )

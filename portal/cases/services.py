@@ -46,11 +46,15 @@ def _unused_reference(session: Session, case_type: str) -> str:
             return reference
 
 
-def case_for_status_token(session: Session, token: str | None) -> Case | None:
-    """The case a private status link belongs to; None for anything else."""
+def case_for_status_token(
+    session: Session, token: str | None, *, for_update: bool = False
+) -> Case | None:
+    """The case a private status link belongs to; None for anything else. `for_update` locks the
+    row (PostgreSQL) while the applicant's answer is written."""
     if not looks_like_token(token):
         return None
-    return session.scalars(select(Case).where(Case.status_token_hash == token_hash(token))).first()
+    query = select(Case).where(Case.status_token_hash == token_hash(token))
+    return session.scalars(query.with_for_update() if for_update else query).first()
 
 
 def case_by_submission_key(session: Session, key: str) -> Case | None:

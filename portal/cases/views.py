@@ -40,13 +40,23 @@ def _case_from_cookie():
 @limiter.limit(submit_limit, deduct_when=succeeded)
 def answer():
     """The applicant writes back; the case returns to the caseworker if it was waiting."""
-    case = _case_from_cookie()
+    case = services.case_for_status_token(
+        get_session(), request.cookies.get(STATUS_COOKIE), for_update=True
+    )
+    if case is None:
+        abort(404)
     form = AnswerForm()
     if form.validate_on_submit():
-        if workflow.can_answer(case):
-            workflow.applicant_answer(case, form.answer.data)
-            get_session().commit()
-            flash(_("Thank you. Your answer was sent to the caseworker."))
+        if not workflow.can_answer(case):  # closed while the page was open
+            form.answer.errors.append(
+                _(
+                    "Your case is closed, so we could not send your answer. If you have questions, call us."
+                )
+            )
+            return _status_page(case, form), 409
+        workflow.applicant_answer(case, form.answer.data)
+        get_session().commit()
+        flash(_("Thank you. Your answer was sent to the caseworker."))
         return redirect(url_for(".show_status"), 303)
     return _status_page(case, form), 400
 

@@ -50,14 +50,20 @@ def visible_cases(account: StaffAccount) -> Select:
     return select(Case).where(visibility(account))
 
 
-def load_case(session: Session, account: StaffAccount, reference: str) -> Case | None:
-    return session.scalars(
-        visible_cases(account).where(Case.reference == reference.upper())
-    ).first()
+def load_case(
+    session: Session, account: StaffAccount, reference: str, *, for_update: bool = False
+) -> Case | None:
+    """A case the person may see; `for_update` locks its row on PostgreSQL until the commit, so
+    two changes (or a change and the applicant's answer) are decided one after the other
+    (SQLite serialises every POST already)."""
+    query = visible_cases(account).where(Case.reference == reference.upper())
+    return session.scalars(query.with_for_update() if for_update else query).first()
 
 
 def load_cases(session: Session, account: StaffAccount, ids: list[int]) -> list[Case]:
-    return list(session.scalars(visible_cases(account).where(Case.id.in_(ids)).order_by(Case.id)))
+    """Cases for a bulk change, locked in id order (no deadlock between two bulk changes)."""
+    query = visible_cases(account).where(Case.id.in_(ids)).order_by(Case.id).with_for_update()
+    return list(session.scalars(query))
 
 
 def allowed_statuses(case: Case) -> tuple[str, ...]:
@@ -155,6 +161,7 @@ def applicant_answer(case: Case, text: str) -> None:
         visible=True,
         details={"text": _clean_text(text, MESSAGE_MAX_LENGTH)},
     )
+    case.unread_answer = True
     if case.status == "waiting_for_applicant":
         case.status = "in_review"
         _event(

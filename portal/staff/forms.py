@@ -68,4 +68,5 @@ PASSWORD_PROBLEMS = {
     "short": _l("The password needs at least 12 characters."),
     "common": _l("This password is too common. Choose a longer phrase of your own."),
     "personal": _l("The password must not contain your name or email address."),
+    "same": _l("Choose a new password, not the one you have now."),
 }

@@ -34,6 +34,13 @@ class QueueFilter:
     search: str = ""
     sort: str = "due"
 
+    def audit_args(self) -> dict:
+        """The filters for the audit log: whether a search was made, not the name searched for."""
+        args = self.query_args()
+        if "search" in args:
+            args["search"] = True
+        return args
+
     def query_args(self) -> dict:
         """For links that keep the filters (pagination, export)."""
         return {key: value for key, value in asdict(self).items() if value not in ("", False, None)}
@@ -179,7 +186,9 @@ def export_rows(session: Session, account: StaffAccount, wanted: QueueFilter) ->
 def export_csv(cases: list[Case], header: list[str], row_of) -> str:
     """CSV text (UTF-8 with BOM added by the view, so spreadsheet programs read Norwegian letters)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every cell quoted: a spreadsheet that splits on ";" (Norwegian Excel) cannot start a new,
+    # formula-bearing cell inside a value such as "Arabic;=cmd|…".
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise(cell) for cell in header])
     for case in cases:
         writer.writerow([neutralise(cell) for cell in row_of(case)])

@@ -96,8 +96,11 @@ def create_or_update_account(
 
 
 def change_password(account: StaffAccount, new_password: str) -> None:
-    """The person's own new password (the caller commits). Other sessions end."""
+    """The person's own new password (the caller commits). Other sessions end. Keeping the old
+    one (for example the temporary password an administrator has seen) is refused."""
     check_password(new_password, email=account.email, name=account.name)
+    if verify_password(account.password_hash, new_password):
+        raise StaffAccountError("the new password must differ from the old one", "same")
     account.password_hash = hash_password(new_password)
     account.must_change_password = False
     account.session_version += 1

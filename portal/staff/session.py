@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import select
 
 from portal import audit
+from portal.audit.models import AuditEntry
 from portal.db import get_session
 from portal.staff.models import StaffAccount
 
@@ -98,14 +100,29 @@ def check_session_age() -> None:
         now - seen > config["STAFF_IDLE_MINUTES"] * 60
         or now - started > config["STAFF_SESSION_HOURS"] * 3600
     ):
-        account = current_user._get_current_object()
-        audit.record(get_session(), "session_expired", actor=account)
-        get_session().commit()
+        _audit_expiry(current_user._get_current_object(), started)
         end_session()
         flash(_("You were logged out because the session expired. Log in again."))
         return
     if now - seen >= 30:
         session[SEEN_KEY] = now
+
+
+def _audit_expiry(account: StaffAccount, started: int) -> None:
+    """One entry per expired session: a copy of its cookie sent again must not fill the log."""
+    db_session = get_session()
+    seen = db_session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.action == "session_expired",
+            AuditEntry.actor_id == account.id,
+            AuditEntry.target_id == str(started),
+        )
+    )
+    if seen is None:
+        audit.record(
+            db_session, "session_expired", actor=account, target_type="session", target_id=started
+        )
+        db_session.commit()
 
 
 def staff_required(*roles: str):

@@ -7,7 +7,7 @@ from flask_login import current_user
 from portal import audit, clock
 from portal.db import get_session
 from portal.limits import limiter, login_limit
-from portal.security import private_cookie
+from portal.security import private_cookie, verify_password
 from portal.staff import services, totp
 from portal.staff import session as staff_session
 from portal.staff.forms import (
@@ -251,9 +251,9 @@ def change_password():
     account = current_user._get_current_object()
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        from portal.security import verify_password
-
         if not verify_password(account.password_hash, form.current_password.data):
+            # Counted like a wrong login: a borrowed session must not become a password oracle.
+            _count_failure(account, "current_password")
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             try:

@@ -63,7 +63,7 @@ def export():
         session,
         "cases_exported",
         actor=current_user,
-        details={"filters": wanted.query_args(), "count": len(cases)},
+        details={"filters": wanted.audit_args(), "count": len(cases)},
     )
     session.commit()
     text = case_queue.export_csv(cases, case_choices.export_header(), case_choices.export_row)
@@ -81,7 +81,7 @@ def bulk():
     session = get_session()
     case_choices.fill_bulk_form(form, session, current_user)
     ids = [int(value) for value in request.form.getlist("case_ids") if value.isdigit()]
-    back = url_for(".queue", **request.args)
+    back = url_for(".queue", **_filter_from_request()[1].query_args())
     if not form.validate_on_submit() or not ids:
         flash(_("Choose one or more cases and what to do with them."))
         return redirect(back)
@@ -100,6 +100,7 @@ def show(reference: str):
     case = workflow.load_case(get_session(), current_user, reference)
     if case is None:
         abort(404)
+    case.unread_answer = False  # someone on the staff has now seen the answer
     audit.record(
         get_session(),
         "case_viewed",
@@ -118,11 +119,15 @@ def act(reference: str, action: str):
     if action not in case_page.ACTIONS:
         abort(404)
     session = get_session()
-    case = workflow.load_case(session, current_user, reference)
+    case = workflow.load_case(session, current_user, reference, for_update=True)
     if case is None:
         abort(404)
     outcome = case_page.ACTIONS[action](session, case, current_user)
-    if outcome.problem_form is not None:
+    if outcome.problem_form is not None:  # the case is shown again: a view like any other
+        audit.record(
+            session, "case_viewed", actor=current_user, target_type="case", target_id=case.reference
+        )
+        session.commit()
         return case_page.render(case, **{outcome.form_name: outcome.problem_form}), 400
     flash(outcome.message)
     if outcome.redirect_to_queue:

@@ -71,6 +71,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("applicant_name", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("interpreter_language", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("assignee_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("unread_answer", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch_op.create_index(batch_op.f("ix_cases_assignee_id"), ["assignee_id"], unique=False)
         batch_op.create_index(
             "ix_cases_department_status_due", ["department", "status", "due_date"], unique=False
@@ -159,6 +162,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cases_due_date"))
         batch_op.drop_index("ix_cases_department_status_due")
         batch_op.drop_index(batch_op.f("ix_cases_assignee_id"))
+        batch_op.drop_column("unread_answer")
         batch_op.drop_column("assignee_id")
         batch_op.drop_column("interpreter_language")
         batch_op.drop_column("applicant_name")
