@@ -38,6 +38,7 @@ FILTERS = {
     "interpreter + Arabic": {"interpreter": "y", "language": "ar"},
     "assigned to nobody, latest due": {"assignee": "none", "sort": "-due"},
     "name search": {"search": "Ahmadi 4711", "status": "all"},
+    "name search, one word (6,000 hits)": {"search": "ahmadi"},
     "reference search": {"search": "FG-2222-2222", "status": "all"},
 }
 TARGET_P50_MS = 100
