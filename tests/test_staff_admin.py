@@ -26,7 +26,9 @@ POST_ROUTES = [
     "/staff/admin/accounts/{id}/reactivate",
     "/staff/admin/accounts/{id}/reset-password",
     "/staff/admin/accounts/{id}/reset-authenticator",
+    "/staff/admin/settings/routing/family_reunification",
 ]
+ROUTING = "/staff/admin/settings/routing/family_reunification"
 TEMPORARY_PASSWORD = re.compile(r'<code class="temporary-password" translate="no">([^<]+)</code>')
 
 
@@ -404,10 +406,77 @@ def test_audit_log_offers_no_edit_or_delete(admin, client):
 
 
 # --- settings -----------------------------------------------------------------------------------
-def test_settings_show_the_profile_read_only(admin, client):
+def test_settings_show_the_profile_and_only_routing_is_editable(admin, client):
     html = client.get("/staff/admin/settings").get_data(as_text=True)
     assert "stavanger.toml" in html and "/deploy/profiles" not in html
     assert "Bosetting og oppfølging" in html and "<code>introduction</code>" in html
-    assert "Registration of family reunification" in html and "14 days" in html
+    assert "Registration of family reunification" in html and 'value="14"' in html
     assert "30 minutes" in html and "30 days after the appointment" in html
-    assert "<form" not in html.split('id="main"')[1]
+    actions = re.findall(r'<form method="post" action="([^"]+)"', html.split('id="main"')[1])
+    assert actions == [ROUTING]
+
+
+# --- where cases go -----------------------------------------------------------------------------
+
+
+def _route(forms, **data):
+    fields = {f"family_reunification-{key}": value for key, value in data.items()}
+    return forms.post(ROUTING, fields, token_from="/staff/admin/settings")
+
+
+def test_an_admin_sends_new_cases_elsewhere_and_back(app, admin, client, forms):
+    from datetime import timedelta
+
+    from portal import clock
+    from portal.cases.models import Case
+    from tests.registration_data import fill_in
+
+    page = client.get("/staff/admin/settings").get_data(as_text=True)
+    assert "As in the profile." in page
+    response = _route(forms, department="introduction", due_in_days="7")
+    assert response.status_code == 302
+    page = client.get("/staff/admin/settings").get_data(as_text=True)
+    assert "Set by an administrator" in page and "Cases that have already arrived stay" in page
+    [entry] = _entries(app, "routing_changed")
+    assert entry.details == {"from": ["settlement", 14], "to": ["introduction", 7]}
+
+    applicant = app.test_client()
+    from tests.conftest import FormFiller
+
+    applicant_forms = FormFiller(applicant)
+    fill_in(applicant_forms, lang="uk")
+    applicant_forms.post("/uk/family-registration/submit", {"confirm": "y"})
+    with app.app_context():
+        case = db.get_session().scalars(select(Case)).one()
+        assert case.department == "introduction"
+        assert case.due_date == clock.today() + timedelta(days=7)
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    reset = client.post(ROUTING, data={"csrf_token": token, "reset": "1"})
+    assert reset.status_code == 302
+    assert "As in the profile." in client.get("/staff/admin/settings").get_data(as_text=True)
+    assert _entries(app, "routing_changed")[-1].details["to"] == ["settlement", 14]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"department": "introduction", "due_in_days": "0"}, "between 1 and 365"),
+        ({"department": "introduction", "due_in_days": "abc"}, "number of days"),
+        ({"department": "nowhere", "due_in_days": "7"}, "Not a valid choice"),
+    ],
+)
+def test_bad_routing_is_refused_beside_the_field(app, admin, forms, data, message):
+    response = _route(forms, **data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'aria-invalid="true"' in page
+    assert message.lower() in page.lower() or "choose" in page.lower()
+    assert f'value="{data["due_in_days"]}"' in page  # what was typed stays
+    assert _entries(app, "routing_changed") == []
+
+
+def test_routing_of_an_unknown_case_type_is_404(admin, forms):
+    response = forms.post(
+        "/staff/admin/settings/routing/nothing", {}, token_from="/staff/admin/settings"
+    )
+    assert response.status_code == 404

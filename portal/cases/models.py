@@ -63,3 +63,17 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     case: Mapped[Case] = relationship(back_populates="events")
     author: Mapped[StaffAccount | None] = relationship()
+
+
+class RoutingOverride(Base):
+    """An administrator's choice of where a type of case goes, in place of the profile's."""
+
+    __tablename__ = "case_routing_override"
+
+    case_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    department: Mapped[str] = mapped_column(String(50))
+    due_in_days: Mapped[int]
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="SET NULL")
+    )

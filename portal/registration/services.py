@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.cases import routing
 from portal.cases import services as cases
 from portal.cases.models import Case
 from portal.profile import Profile
@@ -140,14 +141,15 @@ def submit(
     key = f"draft:{draft.id}"
     collected = {step: answers(draft, step) for step in SIMPLE_STEPS}
     collected["family_members"] = members(draft)
+    route = routing.route_for(session, profile, CASE_TYPE)
     case = cases.open_case(
         session,
         case_type=CASE_TYPE,
-        department=profile.route(CASE_TYPE),
+        department=route.department,
         locale=locale,
         submission_key=key,
         status_token=status_token(secret_key, draft_token),
-        due_in_days=profile.due_days(CASE_TYPE),
+        due_in_days=route.due_in_days,
     )
     language = collected["language"]
     case.applicant_name = collected["registrant"].get("name")

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "closure_added": _l("Added a closure"),
     "closure_removed": _l("Removed a closure"),
     "closure_viewed": _l("Viewed the bookings hit by a closure"),
+    "routing_changed": _l("Changed where a type of case goes"),
     "audit_log_viewed": _l("Viewed the audit log"),
 }
 
