@@ -420,3 +420,21 @@ def test_every_export_cell_is_quoted_so_a_semicolon_cannot_start_a_formula():
 def test_formula_cells_are_neutralised(value):
     assert case_queue.neutralise(value).startswith("'")
     assert case_queue.neutralise("Olena") == "Olena"
+
+
+def test_refusals_use_the_staff_layout_and_say_what_happened(app, staff, client):
+    other = make_case(app, department="introduction")
+    staff.as_role("reception", ())
+    refused = client.get("/staff/cases/")
+    assert refused.status_code == 403
+    assert "You do not have access to this page" in refused.get_data(as_text=True)
+    assert "staff.css" in refused.get_data(as_text=True)
+    staff.logout()
+    staff.as_role("caseworker", ("settlement",))
+    missing = client.get(f"/staff/cases/{other}")
+    assert missing.status_code == 404 and "department you do not work in" in missing.get_data(
+        as_text=True
+    )
+    assert missing.headers["Cache-Control"] == "no-store"
+    # the login page sends someone already logged in to their start page
+    assert client.get("/staff/login").location.endswith("/staff/cases/")

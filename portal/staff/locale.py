@@ -1,6 +1,6 @@
 """Staff pages speak Norwegian bokmål or English, chosen by a cookie (Norwegian by default)."""
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g, render_template, request
 
 from portal import i18n
 from portal.security import no_store
@@ -27,4 +27,15 @@ def staff_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
     bp = Blueprint(name, import_name, url_prefix=url_prefix)
     bp.before_request(_before_staff_request)
     bp.after_request(no_store)
+    bp.register_error_handler(403, _staff_error)
+    bp.register_error_handler(404, _staff_error)
     return bp
+
+
+def _staff_error(error):
+    """Refusals inside the staff pages in the staff layout and language. A case of another
+    department answers 404 like a case that does not exist."""
+    if not g.get("staff_page"):  # the request failed before our before_request ran
+        g.portal_locale = i18n.get_locale_by_code(staff_locale_code())
+        g.staff_page = True
+    return render_template(f"staff/errors/{error.code}.html"), error.code

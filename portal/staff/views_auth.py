@@ -89,6 +89,8 @@ def home():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for(HOME_BY_ROLE[current_user.role]))
     form = LoginForm()
     problem = None
     if form.validate_on_submit():

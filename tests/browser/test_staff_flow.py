@@ -156,7 +156,13 @@ STAFF_PAGES = {
         "/staff/account",
         "/staff/account/password",
     ],
-    "reception": ["/staff/desk/", "/staff/desk/?day=2026-02-30", "/staff/closures/"],
+    "reception": [
+        "/staff/desk/",
+        "/staff/desk/?day=2026-02-30",
+        "/staff/closures/",
+        "/staff/cases/",
+        "/staff/cases/FG-2222-2222",
+    ],  # 403 pages
 }
 
 
