@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from wtforms import Field, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
@@ -148,3 +148,14 @@ def latin_name(form, field):
 def any_script_name(form, field):
     if field.data and not validation.is_name(field.data):
         raise ValidationError(_l("A name can only have letters, spaces, hyphens and apostrophes."))
+
+
+def select_choices(*forms) -> None:
+    """Choices built as (value, label) pairs become SelectChoice, which WTForms 3.4 requires."""
+    for form in forms:
+        for field in form:
+            choices = getattr(field, "choices", None)
+            if isinstance(choices, list):
+                field.choices = [
+                    c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in choices
+                ]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal import i18n
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.cases.models import CASE_TYPES, STATUSES
+from portal.form_fields import select_choices
 from portal.staff.labels import QUEUE_SORTS, STATUS_LABELS
 from portal.staff.models import StaffAccount
 
@@ -57,6 +58,7 @@ def fill_filter_form(form, session: Session, account: StaffAccount) -> None:
         (locale.code, f"{locale.name} ({locale.english})") for locale in i18n.locales()
     ]
     form.sort.choices = list(QUEUE_SORTS.items())
+    select_choices(form)
 
 
 def fill_bulk_form(form, session: Session, account: StaffAccount) -> None:
@@ -64,6 +66,7 @@ def fill_bulk_form(form, session: Session, account: StaffAccount) -> None:
         (str(a.id), a.name) for a in case_staff_accounts(session, account)
     ]
     form.status.choices = [(code, STATUS_LABELS[code]) for code in STATUSES if code != "received"]
+    select_choices(form)
 
 
 def export_header() -> list[str]:

@@ -2,7 +2,7 @@
 by the view before validation."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.cases.workflow import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
@@ -69,7 +69,10 @@ class MessageForm(PortalForm):
 class BulkForm(PortalForm):
     action = SelectField(
         _l("With the chosen cases"),
-        choices=[("assign", _l("Assign to")), ("status", _l("Change status to"))],
+        choices=[
+            SelectChoice("assign", _l("Assign to")),
+            SelectChoice("status", _l("Change status to")),
+        ],
     )
     # Only one of these counts (by `action`); apply_bulk checks the one that does.
     assignee = SelectField(_l("Person"), validate_choice=False)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal import audit, clock, i18n
 from portal.cases import workflow
 from portal.cases.labels import CASE_TYPE_LABELS
+from portal.form_fields import select_choices
 from portal.registration.models import Registration
 from portal.registration.summary import submitted_sections
 from portal.staff import case_choices
@@ -31,6 +32,7 @@ def _forms_for(case, session: Session) -> dict:
     names = case_choices.department_names()
     move = MoveForm(formdata=None, data={"department": case.department})
     move.department.choices = list(names.items())
+    select_choices(status, assign, move)
     return {"status_form": status, "assign_form": assign, "move_form": move,
             "note_form": NoteForm(formdata=None), "message_form": MessageForm(formdata=None)}  # fmt: skip
 
@@ -71,6 +73,7 @@ def _problem(form, field, code_or_none, name) -> Outcome:
 def _change_status(session: Session, case, actor: StaffAccount) -> Outcome:
     form = StatusForm()
     form.status.choices = [(code, STATUS_ACTIONS[code]) for code in workflow.allowed_statuses(case)]
+    select_choices(form)
     if not form.validate_on_submit():
         return _problem(form, form.status, None, "status_form")
     old = case.status
@@ -85,6 +88,7 @@ def _assign(session: Session, case, actor: StaffAccount) -> Outcome:
     form = AssignForm()
     people = workflow.assignable_staff(session, case.department)
     form.assignee.choices = [("", _("Nobody"))] + [(str(a.id), a.name) for a in people]
+    select_choices(form)
     if not form.validate_on_submit():
         return _problem(form, form.assignee, None, "assign_form")
     assignee = next((a for a in people if str(a.id) == form.assignee.data), None)
@@ -101,6 +105,7 @@ def _move(session: Session, case, actor: StaffAccount) -> Outcome:
     form = MoveForm()
     names = case_choices.department_names()
     form.department.choices = list(names.items())
+    select_choices(form)
     if not form.validate_on_submit():
         return _problem(form, form.department, None, "move_form")
     old = case.department

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal import audit
 from portal.appointments.labels import TOPIC_LABELS
@@ -197,7 +198,7 @@ def _routing_forms(posted: dict | None = None) -> dict:
             prefix=case_type,
             data={"department": route.department, "due_in_days": route.due_in_days},
         )
-        form.department.choices = [(d.key, d.name) for d in profile.departments]
+        form.department.choices = [SelectChoice(d.key, d.name) for d in profile.departments]
         forms[case_type] = form
     return forms
 
@@ -229,7 +230,7 @@ def change_routing(case_type: str):
         abort(404)
     session, profile = get_session(), current_app.extensions["profile"]
     form = RoutingForm(prefix=case_type)
-    form.department.choices = [(d.key, d.name) for d in profile.departments]
+    form.department.choices = [SelectChoice(d.key, d.name) for d in profile.departments]
     before = routing.route_for(session, profile, case_type)
     if request.form.get("reset"):
         if not ConfirmForm().validate_on_submit():
