@@ -17,6 +17,7 @@ from portal import (
     health,
     i18n,
     limits,
+    notify,
     page_cache,
     pages,
     profile,
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     registration.init_app(app)
     cases.init_app(app)
     appointments.init_app(app)
+    notify.init_app(app)
     staff.init_app(app)
     health.init_app(app)
     errors.init_app(app)

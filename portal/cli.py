@@ -1,6 +1,7 @@
 """The `portal` command: Flask's CLI plus db, demo, staff and translations commands."""
 
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -203,6 +204,49 @@ def closures_remove(closure_id):
     click.echo(f"Closure {closure_id} removed.")
 
 
+# --- notifications ------------------------------------------------------------------------
+@click.group("outbox", cls=AppGroup)
+def outbox_group():
+    """Messages waiting to be sent by SMS and e-mail."""
+
+
+@outbox_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep running (for a service), sending what falls due.")
+@click.option(
+    "--interval", default=10, show_default=True, help="Seconds between rounds with --loop."
+)
+def outbox_send(loop, interval):
+    """Send the messages that are due (retries with back-off; failed after the last attempt)."""
+    from portal.notify import transports, worker
+
+    channels = transports.from_config(current_app.config)
+    while True:
+        counts = worker.send_due(db.get_session(), channels)
+        if any(counts.values()) or not loop:
+            click.echo(", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
+        if not loop:
+            return
+        db.get_session().close()
+        time.sleep(interval)
+
+
+@outbox_group.command("list")
+@click.option("--state", default=None, help="pending, sending, sent, failed or cancelled")
+def outbox_list(state):
+    """The newest 50 messages (no text: only what, to whom, and how it went)."""
+    from sqlalchemy import select
+
+    from portal.notify.models import OutboxMessage
+
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(50)
+    if state:
+        query = query.where(OutboxMessage.status == state)
+    for m in db.get_session().scalars(query):
+        click.echo(
+            f"{m.id:>6}  {m.status:<9} {m.kind:<22} {m.channel:<5} attempts {m.attempts}  {m.last_error or ''}"
+        )
+
+
 # --- retention ----------------------------------------------------------------------------
 @click.command("purge")
 @with_appcontext
@@ -217,6 +261,13 @@ def purge_command():
 
 
 def register_commands(app: Flask) -> None:
-    for group in (db_group, demo_group, staff_group, translations_group, closures_group):
+    for group in (
+        db_group,
+        demo_group,
+        staff_group,
+        translations_group,
+        closures_group,
+        outbox_group,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(purge_command)

@@ -44,6 +44,26 @@ def from_environment(environ=None) -> dict:
         # Only for load benchmarks from one address; refused in production.
         "RATELIMIT_ENABLED": _flag(env.get("PORTAL_RATELIMIT_ENABLED"), default=True),
         "INSTANCE_DIR": str(instance),
+        # Notifications: "log" (development) or a real transport.
+        "NOTIFY_SMS": env.get("PORTAL_NOTIFY_SMS") or "log",
+        "SMS_URL": env.get("PORTAL_SMS_URL", ""),
+        "SMS_BODY": env.get("PORTAL_SMS_BODY")
+        or '{"to": "{to}", "text": "{text}", "sender": "{sender}", "reference": "{reference}"}',
+        "SMS_CONTENT_TYPE": env.get("PORTAL_SMS_CONTENT_TYPE") or "application/json",
+        "SMS_SENDER": env.get("PORTAL_SMS_SENDER") or "Kommunen",
+        "SMS_USER": env.get("PORTAL_SMS_USER", ""),
+        "SMS_PASSWORD": env.get("PORTAL_SMS_PASSWORD", ""),
+        "SMS_TOKEN": env.get("PORTAL_SMS_TOKEN", ""),
+        "NOTIFY_EMAIL": env.get("PORTAL_NOTIFY_EMAIL") or "log",
+        "SMTP_HOST": env.get("PORTAL_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("PORTAL_SMTP_PORT") or 587),
+        "SMTP_SECURITY": env.get("PORTAL_SMTP_SECURITY") or "starttls",
+        "SMTP_USER": env.get("PORTAL_SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD", ""),
+        "MAIL_FROM": env.get("PORTAL_MAIL_FROM") or "no-reply@example.org",
+        "MAIL_FROM_NAME": env.get("PORTAL_MAIL_FROM_NAME") or "Flyktningtjenesten",
+        # Where links in messages point when no PORTAL_BASE_URL is set (development only).
+        "DEV_BASE_URL": env.get("PORTAL_DEV_BASE_URL") or "http://127.0.0.1:8000",
         # Staff must use a second factor (TOTP). Only a local demo may turn it off.
         "STAFF_TOTP_REQUIRED": _flag(env.get("PORTAL_STAFF_TOTP_REQUIRED"), default=True),
     }
@@ -83,6 +103,19 @@ def defaults() -> dict:
 
 def validate(config: dict) -> None:
     """Refuse settings that would be unsafe in production, and unknown modes."""
+    if config.get("NOTIFY_SMS") not in ("log", "http") or config.get("NOTIFY_EMAIL") not in (
+        "log",
+        "smtp",
+    ):
+        raise ConfigError("PORTAL_NOTIFY_SMS must be log or http; PORTAL_NOTIFY_EMAIL log or smtp.")
+    if config.get("NOTIFY_SMS") == "http" and not config.get("SMS_URL", "").startswith(
+        ("https://", "http://")
+    ):
+        raise ConfigError("PORTAL_NOTIFY_SMS=http needs PORTAL_SMS_URL, the gateway's address.")
+    if config.get("NOTIFY_EMAIL") == "smtp" and not config.get("SMTP_HOST"):
+        raise ConfigError("PORTAL_NOTIFY_EMAIL=smtp needs PORTAL_SMTP_HOST.")
+    if config.get("SMTP_SECURITY", "starttls") not in ("starttls", "tls", "none"):
+        raise ConfigError("PORTAL_SMTP_SECURITY must be starttls, tls or none.")
     if config.get("PORTAL_ENV") not in MODES:
         raise ConfigError(
             f"PORTAL_ENV must be one of {', '.join(MODES)}, not {config.get('PORTAL_ENV')!r}."

@@ -14,6 +14,7 @@ from portal import clock, db
 from portal.appointments import slots
 from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
 from portal.clock import utc
+from portal.notify import outbox
 from portal.profile import Profile
 from portal.references import new_reference
 from portal.tokens import looks_like_token, new_token, token_hash
@@ -169,6 +170,8 @@ def book(
             )  # fmt: skip
             booking.reservation = DeskReservation(starts_at=start, desk=desk)
             session.add(booking)
+            session.flush()
+            outbox.booking_booked(session, booking, profile.timezone, now)  # same transaction
     except (IntegrityError, OperationalError) as error:
         # A unique key or a lock timeout: someone else got there first.
         raise BookingRefused("slot_taken") from error
@@ -176,11 +179,19 @@ def book(
 
 
 def find_booking(session: Session, token: str | None) -> Booking | None:
+    """The booking of a private link: its own manage token, or a short link from a text message."""
     if not looks_like_token(token):
         return None
-    return session.scalars(
+    booking = session.scalars(
         select(Booking).where(Booking.manage_token_hash == token_hash(token))
     ).first()
+    if booking is None:
+        from portal.notify.links import find_short_link
+
+        link = find_short_link(session, token)
+        if link is not None and link.booking_id is not None:
+            booking = session.get(Booking, link.booking_id)
+    return booking
 
 
 def cancel(token: str, now: datetime) -> Booking | None:
@@ -192,6 +203,7 @@ def cancel(token: str, now: datetime) -> Booking | None:
         booking.status = "cancelled"
         booking.cancelled_at = now
         session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
+        outbox.booking_cancelled(session, booking)
     return booking
 
 
@@ -213,6 +225,7 @@ def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Bo
                 raise BookingRefused("slot_taken")  # rolls back: the old desk is kept
             session.add(DeskReservation(starts_at=new_start, desk=desk, booking_id=booking.id))
             booking.starts_at = new_start
+            outbox.booking_moved(session, booking, profile.timezone, now)
     except (IntegrityError, OperationalError) as error:
         raise BookingRefused("slot_taken") from error
     return booking

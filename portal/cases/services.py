@@ -54,7 +54,15 @@ def case_for_status_token(
     if not looks_like_token(token):
         return None
     query = select(Case).where(Case.status_token_hash == token_hash(token))
-    return session.scalars(query.with_for_update() if for_update else query).first()
+    case = session.scalars(query.with_for_update() if for_update else query).first()
+    if case is None:  # a short link from a text message opens the same page
+        from portal.notify.links import find_short_link
+
+        link = find_short_link(session, token)
+        if link is not None and link.case_id is not None:
+            query = select(Case).where(Case.id == link.case_id)
+            case = session.scalars(query.with_for_update() if for_update else query).first()
+    return case
 
 
 def case_by_submission_key(session: Session, key: str) -> Case | None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from portal.cases import routing
 from portal.cases import services as cases
 from portal.cases.models import Case
+from portal.notify import outbox
 from portal.profile import Profile
 from portal.registration.models import Draft, DraftStep, Registration
 from portal.registration.steps import MEMBER_STEP, ORDER, SIMPLE_STEPS
@@ -172,6 +173,7 @@ def submit(
         session.rollback()
         return cases.case_by_submission_key(session, key)
     draft.case_id = case.id
+    outbox.registration_received(session, case, collected)  # the receipt, in this transaction
     draft.steps.clear()  # the answers now live in the case; the draft keeps only the receipt
     session.commit()
     return case

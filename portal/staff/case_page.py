@@ -11,6 +11,7 @@ from portal import audit, clock, i18n
 from portal.cases import workflow
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.form_fields import select_choices
+from portal.notify import outbox
 from portal.registration.models import Registration
 from portal.registration.summary import submitted_sections
 from portal.staff import case_choices
@@ -138,6 +139,14 @@ def _message(session: Session, case, actor: StaffAccount) -> Outcome:
         workflow.send_message(case, form.message.data, actor)
     except workflow.WorkflowError as error:
         return _problem(form, form.message, error.code, "message_form")
+    session.flush()
+    registration = session.scalars(
+        select(Registration).where(Registration.case_id == case.id)
+    ).first()
+    # "We wrote to you", with a link: never the message itself (it may hold anything).
+    outbox.caseworker_wrote(
+        session, case, registration.answers if registration else {}, case.events[-1].id
+    )
     audit.record(
         session, "case_message_sent", actor=actor, target_type="case", target_id=case.reference
     )

@@ -1,0 +1,151 @@
+"""Putting messages in the outbox, inside the transaction of the change that causes them.
+
+Each message has a de-duplication key (kind, event, channel): a second event with the same key,
+such as the same booking form sent twice, adds nothing. The text is written when the message is
+first sent (see worker.py), so a reminder tells the booking's time as it is then."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal import clock
+from portal.notify.models import OutboxMessage
+from portal.validation import normalise_digits
+
+REMINDER_HOUR = 17  # the day before, at 17:00 office time
+
+
+def _contacts_of_booking(booking) -> list[tuple[str, str]]:
+    contacts = [("sms", booking.phone)]
+    if booking.email:
+        contacts.append(("email", booking.email))
+    return contacts
+
+
+def contacts_of_registration(answers: dict) -> list[tuple[str, str]]:
+    """SMS first, e-mail where given (whatever the person prefers for calls, a text reaches them)."""
+    contact = answers.get("contact") or {}
+    contacts = []
+    phone = normalise_digits(contact.get("phone") or "").replace(" ", "")
+    if phone:
+        contacts.append(("sms", phone))
+    if contact.get("email"):
+        contacts.append(("email", contact["email"]))
+    return contacts
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    *,
+    event: str,
+    locale: str,
+    contacts: list[tuple[str, str]],
+    booking_id=None,
+    case_id=None,
+    due_at: datetime | None = None,
+    params: dict | None = None,
+) -> int:
+    """Add one message per contact; returns how many were new."""
+    added = 0
+    for channel, recipient in contacts:
+        message = OutboxMessage(
+            dedupe_key=f"{kind}:{event}:{channel}"[:120], kind=kind, channel=channel,
+            recipient=recipient, locale=locale, booking_id=booking_id, case_id=case_id,
+            params=params, status="pending", attempts=0, next_attempt_at=due_at or clock.now(),
+        )  # fmt: skip
+        if session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)
+        ):
+            continue
+        try:
+            with session.begin_nested():  # a concurrent twin: the unique key decides, quietly
+                session.add(message)
+        except IntegrityError:
+            continue
+        added += 1
+    return added
+
+
+def reminder_time(starts_at: datetime, zone: str) -> datetime:
+    day_before = starts_at.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
+    return datetime.combine(day_before, time(REMINDER_HOUR), ZoneInfo(zone))
+
+
+def booking_booked(session: Session, booking, zone: str, now: datetime) -> None:
+    """Confirmation now, and a reminder the day before (unless that moment has passed)."""
+    start = clock.utc(booking.starts_at)
+    enqueue(session, "booking_confirmed", event=str(booking.id), locale=booking.language,
+            contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
+    _remind(session, booking, start, zone, now)
+
+
+def _remind(session: Session, booking, start: datetime, zone: str, now: datetime) -> None:
+    due = reminder_time(start, zone)
+    if due > now:
+        enqueue(session, "booking_reminder", event=f"{booking.id}:{start.isoformat()}", locale=booking.language,
+                contacts=_contacts_of_booking(booking), booking_id=booking.id, due_at=due,
+                params={"starts_at": start.isoformat()})  # fmt: skip
+
+
+def _drop_pending_reminders(session: Session, booking_id: int) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.booking_id == booking_id, OutboxMessage.kind == "booking_reminder",
+               OutboxMessage.status == "pending")
+        .values(status="cancelled", params=None)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+
+
+def booking_moved(session: Session, booking, zone: str, now: datetime) -> None:
+    start = clock.utc(booking.starts_at)
+    _drop_pending_reminders(session, booking.id)
+    enqueue(session, "booking_moved", event=f"{booking.id}:{start.isoformat()}", locale=booking.language,
+            contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
+    _remind(session, booking, start, zone, now)
+
+
+def booking_cancelled(session: Session, booking, *, closed: bool = False) -> None:
+    """Cancelled by the person, or by the office because of a closure."""
+    _drop_pending_reminders(session, booking.id)
+    kind = "booking_closed" if closed else "booking_cancelled"
+    enqueue(session, kind, event=str(booking.id), locale=booking.language,
+            contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
+
+
+def registration_received(session: Session, case, answers: dict) -> None:
+    enqueue(session, "registration_received", event=str(case.id), locale=case.locale,
+            contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
+
+
+def caseworker_wrote(session: Session, case, answers: dict, event_id: int) -> None:
+    enqueue(session, "caseworker_message", event=str(event_id), locale=case.locale,
+            contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
+
+
+def draft_link(
+    session: Session,
+    *,
+    draft_id: int,
+    link: str,
+    locale: str,
+    contact: tuple[str, str],
+    request_id: str,
+) -> int:
+    """The resume link a person asked for. The link (a private token) sits in the outbox only
+    until the message is sent or has failed."""
+    return enqueue(session, "draft_link", event=f"{draft_id}:{request_id}", locale=locale,
+                   contacts=[contact], params={"link": link})  # fmt: skip
+
+
+def messages_for(session: Session, *, booking_id=None, case_id=None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if booking_id is not None:
+        query = query.where(OutboxMessage.booking_id == booking_id)
+    if case_id is not None:
+        query = query.where(OutboxMessage.case_id == case_id)
+    return list(session.scalars(query))

@@ -1,0 +1,152 @@
+"""How messages leave: e-mail over SMTP, SMS through a municipality's HTTP gateway, or (in
+development) the log. Chosen by configuration (PORTAL_NOTIFY_EMAIL, PORTAL_NOTIFY_SMS)."""
+
+import base64
+import json
+import logging
+import smtplib
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+log = logging.getLogger("portal.notify")
+
+
+class TransportError(Exception):
+    """Sending failed. `permanent` failures are not retried (the gateway refused the message)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class LogTransport:
+    """Development: the message goes to the log (its text only outside production)."""
+
+    def __init__(self, show_text: bool):
+        self.show_text = show_text
+
+    def send(self, message) -> None:
+        text = message.body if self.show_text else "(text hidden in production)"
+        log.info(
+            "%s to %s (%s, outbox %s): %s",
+            message.channel,
+            message.recipient,
+            message.kind,
+            message.id,
+            text,
+        )
+
+
+class SmtpTransport:
+    def __init__(self, *, host: str, port: int, security: str, user: str, password: str,
+                 sender: str, sender_name: str, timeout: float = 20):  # fmt: skip
+        self.host, self.port, self.security = host, port, security
+        self.user, self.password = user, password
+        self.sender, self.sender_name, self.timeout = sender, sender_name, timeout
+
+    def _message(self, message) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"] = formataddr((self.sender_name, self.sender))
+        mail["To"] = message.recipient
+        mail["Subject"] = message.subject
+        # One id per outbox message: a second delivery after a crash is recognisably the same mail.
+        mail["Message-ID"] = make_msgid(
+            idstring=f"outbox-{message.id}", domain=self.sender.split("@")[-1]
+        )
+        mail["Content-Language"] = message.locale.replace("_", "-")
+        mail.set_content(message.body)
+        return mail
+
+    def send(self, message) -> None:
+        try:
+            if self.security == "tls":
+                server = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
+            else:
+                server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with server:
+                if self.security == "starttls":
+                    server.starttls(context=ssl.create_default_context())
+                if self.user:
+                    server.login(self.user, self.password)
+                server.send_message(self._message(message))
+        except smtplib.SMTPRecipientsRefused as error:
+            raise TransportError(
+                f"recipient refused: {error.recipients}", permanent=True
+            ) from error
+        except (OSError, smtplib.SMTPException) as error:
+            raise TransportError(f"SMTP: {type(error).__name__}: {error}") from error
+
+
+class HttpSmsTransport:
+    """POST to the gateway. The body is a template with {to}, {text}, {sender} and {reference}
+    (the outbox id, for gateways that ignore a repeated reference); values are JSON-escaped when
+    the content type is JSON, form-encoded otherwise."""
+
+    def __init__(self, *, url: str, body_template: str, content_type: str, sender: str,
+                 user: str = "", password: str = "", token: str = "", timeout: float = 15):  # fmt: skip
+        self.url, self.template, self.content_type = url, body_template, content_type
+        self.sender, self.user, self.password, self.token, self.timeout = (
+            sender,
+            user,
+            password,
+            token,
+            timeout,
+        )
+
+    def _body(self, message) -> bytes:
+        values = {
+            "to": message.recipient,
+            "text": message.body,
+            "sender": self.sender,
+            "reference": f"outbox-{message.id}",
+        }
+        if "json" in self.content_type:
+            escaped = {key: json.dumps(value)[1:-1] for key, value in values.items()}
+        else:
+            escaped = {key: urllib.parse.quote_plus(value) for key, value in values.items()}
+        body = self.template
+        for key, value in escaped.items():
+            body = body.replace("{" + key + "}", value)
+        return body.encode("utf-8")
+
+    def send(self, message) -> None:
+        # The URL is checked for http(s) when the configuration is read.
+        request = urllib.request.Request(self.url, data=self._body(message), method="POST")  # noqa: S310
+        request.add_header("Content-Type", self.content_type)
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        elif self.user:
+            credentials = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+            request.add_header("Authorization", f"Basic {credentials}")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured https URL
+                response.read()
+        except urllib.error.HTTPError as error:
+            permanent = 400 <= error.code < 500 and error.code not in (408, 429)
+            raise TransportError(f"gateway answered {error.code}", permanent=permanent) from error
+        except (OSError, urllib.error.URLError) as error:  # timeouts, refused connections
+            raise TransportError(f"gateway unreachable: {type(error).__name__}") from error
+
+
+def from_config(config: dict) -> dict:
+    """{"sms": transport, "email": transport} as configured."""
+    show_text = config.get("PORTAL_ENV") != "production"
+    transports = {"sms": LogTransport(show_text), "email": LogTransport(show_text)}
+    if config.get("NOTIFY_SMS") == "http":
+        transports["sms"] = HttpSmsTransport(
+            url=config["SMS_URL"], body_template=config["SMS_BODY"], content_type=config["SMS_CONTENT_TYPE"],
+            sender=config["SMS_SENDER"], user=config["SMS_USER"], password=config["SMS_PASSWORD"], token=config["SMS_TOKEN"],
+        )  # fmt: skip
+    if config.get("NOTIFY_EMAIL") == "smtp":
+        transports["email"] = SmtpTransport(
+            host=config["SMTP_HOST"], port=config["SMTP_PORT"], security=config["SMTP_SECURITY"],
+            user=config["SMTP_USER"], password=config["SMTP_PASSWORD"], sender=config["MAIL_FROM"],
+            sender_name=config["MAIL_FROM_NAME"],
+        )  # fmt: skip
+    return transports

@@ -1,0 +1,155 @@
+"""Delivering due messages. Each message is claimed in a conditional UPDATE (so two workers never
+take the same one), its text is written and committed before sending (a retry sends the same
+text), and it is marked sent afterwards. A worker that dies between sending and marking leaves the
+message claimed; after the lease it is sent again: delivery is at least once, never lost."""
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from portal import clock, i18n
+from portal.appointments.models import Booking
+from portal.cases.models import Case
+from portal.notify import texts
+from portal.notify.links import new_short_link
+from portal.notify.models import OutboxMessage
+from portal.notify.transports import TransportError
+
+log = logging.getLogger("portal.notify")
+LEASE = timedelta(minutes=5)
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - LEASE),
+    )
+
+
+def _claim(session: Session, message_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _due(now))
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def public_base() -> str:
+    return current_app.config["BASE_URL"] or current_app.config["DEV_BASE_URL"]
+
+
+def _values(session: Session, message: OutboxMessage) -> dict | None:
+    """What the text needs; None when the message no longer makes sense (a moved or cancelled
+    booking's reminder, a deleted case)."""
+    locale = i18n.get_locale_by_code(message.locale) or i18n.get_locale_by_code("nb")
+    base = public_base()
+    if message.kind == "draft_link":
+        return {"link": (message.params or {}).get("link", "")}
+    if message.booking_id is not None:
+        booking = session.get(Booking, message.booking_id)
+        if booking is None:
+            return None
+        start = clock.utc(booking.starts_at)
+        if message.kind == "booking_reminder" and (
+            booking.status != "active"
+            or (message.params or {}).get("starts_at") != start.isoformat()
+        ):
+            return None
+        if message.kind in ("booking_cancelled", "booking_closed"):
+            link = f"{base}/{locale.code}/book/"
+        else:
+            link = f"{base}/k/{new_short_link(session, locale=locale.code, booking_id=booking.id)}"
+        return {
+            "when": texts.short_when(start, locale.gettext),
+            "reference": booking.reference,
+            "link": link,
+        }
+    case = session.get(Case, message.case_id) if message.case_id else None
+    if case is None:
+        return None
+    link = f"{base}/k/{new_short_link(session, locale=locale.code, case_id=case.id)}"
+    return {"reference": case.reference, "link": link}
+
+
+def _write_text(session: Session, message: OutboxMessage) -> bool:
+    """Render the message once (False: it is no longer needed, and is cancelled)."""
+    if message.body is not None:
+        return True
+    values = _values(session, message)
+    if values is None:
+        message.status, message.params = "cancelled", None
+        session.commit()
+        return False
+    locale = i18n.get_locale_by_code(message.locale) or i18n.get_locale_by_code("nb")
+    profile = current_app.extensions["profile"]
+    sms, subject, email_body = texts.render(
+        message.kind, locale.gettext, values, service=profile.service_name, phone=profile.phone
+    )
+    message.body = sms if message.channel == "sms" else email_body
+    message.subject = None if message.channel == "sms" else subject
+    message.segments = texts.segments(sms)[1] if message.channel == "sms" else None
+    session.commit()
+    return True
+
+
+def _finish(
+    session: Session, message: OutboxMessage, now: datetime, error: TransportError | None
+) -> None:
+    if error is None:
+        message.status, message.sent_at, message.last_error = "sent", now, None
+    elif error.permanent or message.attempts >= MAX_ATTEMPTS:
+        message.status, message.last_error = "failed", str(error)[:300]
+    else:
+        message.status, message.last_error = "pending", str(error)[:300]
+        message.next_attempt_at = now + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
+        session.commit()
+        return
+    message.body = message.params = None  # private links leave the database with the message
+    message.subject = message.subject and "—"
+    session.commit()
+
+
+def send_due(
+    session: Session, transports: dict, now: datetime | None = None, limit: int = 100
+) -> dict:
+    """Send what is due; returns counts by outcome."""
+    now = now or clock.now()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
+    ids = session.scalars(
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(limit)
+    ).all()
+    session.commit()
+    for message_id in ids:
+        if not _claim(session, message_id, now):
+            continue  # another worker took it
+        message = session.get(OutboxMessage, message_id)
+        if not _write_text(session, message):
+            counts["cancelled"] += 1
+            continue
+        try:
+            transports[message.channel].send(message)
+        except TransportError as error:
+            log.warning("outbox %s: %s (attempt %s)", message.id, error, message.attempts)
+            _finish(session, message, now, error)
+            counts["failed" if message.status == "failed" else "retry"] += 1
+        else:
+            _finish(session, message, now, None)
+            counts["sent"] += 1
+    return counts
