@@ -16,7 +16,7 @@ SMS_TEXTS = {
     "booking_moved": _l("Your time is moved to %(when)s. Ref. %(reference)s. %(link)s"),
     "booking_cancelled": _l("Your time %(when)s is cancelled. Book a new time: %(link)s"),
     "booking_closed": _l(
-        "We are closed %(when)s, so your time is cancelled. Book a new time: %(link)s"
+        "The office is closed, so your time %(when)s is cancelled. Book a new time: %(link)s"
     ),
     "registration_received": _l(
         "We received your registration %(reference)s. Follow it here: %(link)s"
