@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal import clock, db
 from portal.i18n import load_registry
-from portal.notify import outbox, texts, worker
+from portal.notify import texts, worker
 from portal.notify.models import KINDS, OutboxMessage
 from portal.notify.transports import TransportError
 
@@ -59,3 +59,179 @@ def test_every_message_renders_in_every_language_within_two_segments(app, kind, 
 )  # fmt: skip
 def test_segments_follow_gsm7_and_ucs2(text, expected):
     assert texts.segments(text) == expected
+
+
+# --- the outbox, filled by what happens ------------------------------------------------------
+from tests.test_booking import MONDAY_0800, NOW, book, details  # noqa: E402
+
+
+class Recorder:
+    """A transport that keeps what it was given (and can fail on demand)."""
+
+    def __init__(self, fail_with=None):
+        self.sent = []
+        self.fail_with = fail_with
+
+    def send(self, message):
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append((message.channel, message.recipient, message.body, message.subject))
+
+
+def _rows(app, **where):
+    with app.app_context():
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        for key, value in where.items():
+            query = query.where(getattr(OutboxMessage, key) == value)
+        return db.get_session().scalars(query).all()
+
+
+def _send(app, now, sms=None, email=None):
+    sms, email = sms or Recorder(), email or Recorder()
+    with app.app_context():
+        counts = worker.send_due(db.get_session(), {"sms": sms, "email": email}, now=now)
+    return counts, sms, email
+
+
+def test_a_booking_queues_a_confirmation_and_a_reminder_once(app):
+    booking, token = book(app)
+    with app.app_context():
+        services_book_again = __import__("portal.appointments.services", fromlist=["book"]).book
+        services_book_again(
+            app.extensions["profile"], MONDAY_0800, details(), NOW
+        )  # same form again
+    rows = _rows(app)
+    assert [(r.kind, r.channel, r.recipient) for r in rows] == [
+        ("booking_confirmed", "sms", "+380501234567"), ("booking_reminder", "sms", "+380501234567"),
+    ]  # fmt: skip
+    reminder = rows[1]
+    assert clock.utc(reminder.next_attempt_at) == datetime(
+        2030, 1, 6, 16, 0, tzinfo=UTC
+    )  # 17:00 Oslo the day before
+
+
+def test_the_worker_sends_in_the_persons_language_with_a_short_link_that_works(app, client):
+    booking, _ = book(app)
+    counts, sms, _ = _send(app, NOW)
+    assert counts["sent"] == 1  # the reminder is not due yet
+    channel, recipient, body, _ = sms.sent[0]
+    assert booking.reference in body and "/k/" in body
+    assert texts.segments(body)[1] <= 2
+    link = re.search(r"(/k/[\w-]{22})", body).group(1)
+    opened = client.get(link)
+    assert opened.status_code == 302 and "/uk/booking/?token=" in opened.location
+    page = client.get(opened.location, follow_redirects=True)
+    assert booking.reference in page.get_data(as_text=True)
+    [row] = _rows(app, kind="booking_confirmed")
+    assert (
+        row.status == "sent" and row.body is None and row.params is None
+    )  # the link leaves the database
+
+
+def test_the_reminder_tells_the_time_as_it_is_then_and_not_for_a_cancelled_booking(app):
+    from portal.appointments import services
+
+    booking, token = book(app)
+    with app.app_context():
+        services.move(app.extensions["profile"], token, MONDAY_0800 + timedelta(hours=1), NOW)
+    reminders = _rows(app, kind="booking_reminder")
+    assert [r.status for r in reminders] == ["cancelled", "pending"]
+    assert [r.kind for r in _rows(app, status="pending")] == [
+        "booking_confirmed",
+        "booking_moved",
+        "booking_reminder",
+    ]
+    counts, sms, _ = _send(app, datetime(2030, 1, 6, 16, 1, tzinfo=UTC))
+    assert counts["sent"] == 3
+    assert "09:00" in sms.sent[-1][2]  # 08:00 moved to 09:00 Oslo time
+    second, token2 = book(app, phone="+4791000009")
+    with app.app_context():
+        services.cancel(token2, NOW)
+    assert [r.status for r in _rows(app, kind="booking_reminder", booking_id=second.id)] == [
+        "cancelled"
+    ]
+    assert [r.kind for r in _rows(app, booking_id=second.id, status="pending")] == [
+        "booking_confirmed",
+        "booking_cancelled",
+    ]
+
+
+def test_retries_back_off_and_end_in_failed(app):
+    book(app)
+    failing = Recorder(fail_with=TransportError("gateway answered 503"))
+    now = NOW
+    for attempt in range(1, worker.MAX_ATTEMPTS + 1):
+        counts, _, _ = _send(app, now, sms=failing)
+        [row] = _rows(app, kind="booking_confirmed")
+        assert row.attempts == attempt
+        if attempt < worker.MAX_ATTEMPTS:
+            assert row.status == "pending" and row.last_error == "gateway answered 503"
+            assert clock.utc(row.next_attempt_at) == now + worker.BACKOFF[attempt - 1]
+            assert _send(app, now, sms=failing)[0]["retry"] == 0  # not due again yet
+            now = clock.utc(row.next_attempt_at)
+    assert row.status == "failed" and row.body is None
+
+
+def test_a_permanent_refusal_fails_at_once(app):
+    book(app)
+    _send(app, NOW, sms=Recorder(fail_with=TransportError("gateway answered 400", permanent=True)))
+    [row] = _rows(app, kind="booking_confirmed")
+    assert (row.status, row.attempts) == ("failed", 1)
+
+
+def test_a_worker_killed_between_sending_and_marking_loses_nothing(app):
+    book(app)
+
+    class DiesAfterSending(Recorder):
+        def send(self, message):
+            super().send(message)
+            raise KeyboardInterrupt  # the process is killed before it marks the message
+
+    dying = DiesAfterSending()
+    with pytest.raises(KeyboardInterrupt):
+        _send(app, NOW, sms=dying)
+    [row] = _rows(app, kind="booking_confirmed")
+    assert row.status == "sending" and row.body  # claimed, text kept for the retry
+    assert _send(app, NOW + timedelta(minutes=1))[0]["sent"] == 0  # another worker leaves it alone
+    counts, sms, _ = _send(app, NOW + worker.LEASE + timedelta(seconds=1))
+    assert counts["sent"] == 1 and sms.sent[0][2] == dying.sent[0][2]  # the same text again
+    assert _rows(app, kind="booking_confirmed")[0].status == "sent"
+
+
+def test_a_registration_and_a_caseworker_message_notify_without_details(app, forms, staff, client):
+    from tests.registration_data import STEPS, fill_in
+
+    fill_in(forms, lang="ar")
+    forms.post("/ar/family-registration/submit", {"confirm": "y"})
+    [receipt] = _rows(app, kind="registration_received")
+    assert (receipt.channel, receipt.recipient, receipt.locale) == ("sms", "+380501234567", "ar")
+    staff_client = app.test_client()
+    from tests.conftest import StaffLogin
+
+    caseworker = StaffLogin(app, staff_client)
+    caseworker.as_role("caseworker")
+    reference = receipt and _rows(app)[0].case_id
+    with app.app_context():
+        from portal.cases.models import Case
+
+        case_reference = db.get_session().get(Case, reference).reference
+    secret_note = "Fødselsnummer 15076500565 is in the papers; do not tell"
+    caseworker.forms.post(f"/staff/cases/{case_reference}/message", {"message": secret_note},
+                          token_from=f"/staff/cases/{case_reference}")  # fmt: skip
+    caseworker.forms.post(f"/staff/cases/{case_reference}/note", {"note": "internal note text"},
+                          token_from=f"/staff/cases/{case_reference}")  # fmt: skip
+    assert [r.kind for r in _rows(app, case_id=reference)] == [
+        "registration_received",
+        "caseworker_message",
+    ]
+    counts, sms, _ = _send(app, clock.now())
+    assert counts["sent"] == 2
+    sensitive = [
+        STEPS["reference-person"]["national_id"], STEPS["family-members/0"]["duf_number"],
+        STEPS["family-members/0"]["duf_number"].replace(" ", ""), "internal note text", "15076500565",
+        "do not tell", STEPS["reference-person"]["full_name"],
+    ]  # fmt: skip
+    for _channel, _recipient, body, _subject in sms.sent:
+        assert case_reference in body
+        for secret in sensitive:
+            assert secret not in body

@@ -55,7 +55,7 @@ def enqueue(
         message = OutboxMessage(
             dedupe_key=f"{kind}:{event}:{channel}"[:120], kind=kind, channel=channel,
             recipient=recipient, locale=locale, booking_id=booking_id, case_id=case_id,
-            params=params, status="pending", attempts=0, next_attempt_at=due_at or clock.now(),
+            params=params, status="pending", attempts=0, next_attempt_at=clock.utc(due_at or clock.now()),
         )  # fmt: skip
         if session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)
