@@ -235,3 +235,77 @@ def test_a_registration_and_a_caseworker_message_notify_without_details(app, for
         assert case_reference in body
         for secret in sensitive:
             assert secret not in body
+
+
+# --- what staff see ---------------------------------------------------------------------------
+def test_staff_see_what_was_sent_and_admins_can_send_a_failed_message_again(app, staff, client):
+    booking, _ = book(app)
+    _send(app, NOW, sms=Recorder(fail_with=TransportError("gateway answered 400", permanent=True)))
+    staff.as_role("reception", ())
+    day = client.get("/staff/desk/?day=2030-01-07").get_data(as_text=True)
+    assert "Booking confirmed – Failed" in day and "Reminder the day before – Waiting" in day
+    assert client.get("/staff/admin/outbox/").status_code == 403
+    staff.logout()
+    staff.as_role("admin", ())
+    page = client.get("/staff/admin/outbox/").get_data(as_text=True)
+    assert "gateway answered 400" in page and "Failed: 1" in page
+    [failed] = _rows(app, status="failed")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(f"/staff/admin/outbox/{failed.id}/retry", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert _rows(app, id=failed.id)[0].status == "pending"
+    counts, sms, _ = _send(app, clock.now())
+    assert counts["sent"] == 1 and booking.reference in sms.sent[0][2]
+    with app.app_context():
+        from portal.audit.models import AuditEntry
+
+        assert (
+            db.get_session()
+            .scalars(select(AuditEntry.action).where(AuditEntry.action == "message_retried"))
+            .all()
+        )
+
+
+def test_cancelling_the_bookings_of_a_closure_tells_each_person(app, staff, client):
+    from portal.appointments.models import Closure
+
+    first, _ = book(app, phone="+4791000001")
+    second, _ = book(app, phone="+4791000002")
+    with app.app_context():
+        session = db.get_session()
+        closure = Closure(
+            first_day=MONDAY_0800.date(), last_day=MONDAY_0800.date(), reason="Strike"
+        )
+        session.add(closure)
+        session.commit()
+        closure_id = closure.id
+    staff.as_role("reception", ())
+    page = client.get(f"/staff/closures/{closure_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/staff/closures/{closure_id}/cancel-bookings", data={"csrf_token": token}
+    )
+    assert response.status_code == 302
+    closed = _rows(app, kind="booking_closed")
+    assert sorted(r.recipient for r in closed) == ["+4791000001", "+4791000002"]
+    assert all(r.status == "cancelled" for r in _rows(app, kind="booking_reminder"))
+    counts, sms, _ = _send(app, NOW)
+    closed_texts = [body for _c, _r, body, _s in sms.sent if "/book/" in body]
+    assert len(closed_texts) == 2 and all("/uk/book/" in body for body in closed_texts)
+
+
+def test_the_case_page_lists_the_messages(app, forms, staff, client):
+    from tests.registration_data import fill_in
+
+    fill_in(forms, lang="uk")
+    forms.post("/uk/family-registration/submit", {"confirm": "y"})
+    with app.app_context():
+        from portal.cases.models import Case
+
+        reference = db.get_session().scalars(select(Case.reference)).one()
+    staff_client = app.test_client()
+    from tests.conftest import StaffLogin
+
+    StaffLogin(app, staff_client).as_role("caseworker")
+    page = staff_client.get(f"/staff/cases/{reference}").get_data(as_text=True)
+    assert "Registration received" in page and "Waiting" in page and "+380501234567" in page

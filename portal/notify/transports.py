@@ -2,8 +2,10 @@
 development) the log. Chosen by configuration (PORTAL_NOTIFY_EMAIL, PORTAL_NOTIFY_SMS)."""
 
 import base64
+import http.client
 import json
 import logging
+import re
 import smtplib
 import ssl
 import urllib.error
@@ -57,8 +59,9 @@ class SmtpTransport:
         mail["Message-ID"] = make_msgid(
             idstring=f"outbox-{message.id}", domain=self.sender.split("@")[-1]
         )
-        mail["Content-Language"] = message.locale.replace("_", "-")
         mail.set_content(message.body)
+        # After set_content, which removes every Content-* header set before it.
+        mail["Content-Language"] = message.locale.replace("_", "-")
         return mail
 
     def send(self, message) -> None:
@@ -79,8 +82,23 @@ class SmtpTransport:
             raise TransportError(
                 f"recipient refused: {error.recipients}", permanent=True
             ) from error
-        except (OSError, smtplib.SMTPException) as error:
+        # UnicodeError: smtplib sends the user name and password as ASCII only.
+        except (OSError, smtplib.SMTPException, UnicodeError) as error:
             raise TransportError(f"SMTP: {type(error).__name__}: {error}") from error
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirected POST is an error: urllib would follow it with a GET without the message, and
+    the 200 of that page would count as sent."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+PLACEHOLDER = re.compile(r"\{(to|text|sender|reference)\}")
 
 
 class HttpSmsTransport:
@@ -110,9 +128,8 @@ class HttpSmsTransport:
             escaped = {key: json.dumps(value)[1:-1] for key, value in values.items()}
         else:
             escaped = {key: urllib.parse.quote_plus(value) for key, value in values.items()}
-        body = self.template
-        for key, value in escaped.items():
-            body = body.replace("{" + key + "}", value)
+        # One pass: a value that contains "{sender}" is not substituted again.
+        body = PLACEHOLDER.sub(lambda match: escaped[match.group(1)], self.template)
         return body.encode("utf-8")
 
     def send(self, message) -> None:
@@ -125,12 +142,13 @@ class HttpSmsTransport:
             credentials = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
             request.add_header("Authorization", f"Basic {credentials}")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured https URL
+            with _opener.open(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as error:
             permanent = 400 <= error.code < 500 and error.code not in (408, 429)
             raise TransportError(f"gateway answered {error.code}", permanent=permanent) from error
-        except (OSError, urllib.error.URLError) as error:  # timeouts, refused connections
+        # Timeouts, refused connections; a garbled or cut-short answer (HTTPException).
+        except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
             raise TransportError(f"gateway unreachable: {type(error).__name__}") from error
 
 

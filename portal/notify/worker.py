@@ -139,6 +139,7 @@ def send_due(
     for message_id in ids:
         if not _claim(session, message_id, now):
             continue  # another worker took it
+        # Fresh from the database: the claim's UPDATE does not touch a copy the session holds.
         message = session.get(OutboxMessage, message_id)
         if not _write_text(session, message):
             counts["cancelled"] += 1

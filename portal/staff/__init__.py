@@ -4,7 +4,7 @@ list and closures, and administration (accounts, audit log, settings)."""
 from flask import Flask, g
 
 from portal.staff import session as staff_session
-from portal.staff.labels import ROLE_LABELS, STAFF_MENU
+from portal.staff.labels import CHANNELS, MESSAGE_KINDS, MESSAGE_STATES, ROLE_LABELS, STAFF_MENU
 
 
 def init_app(app: Flask) -> None:
@@ -22,5 +22,8 @@ def init_app(app: Flask) -> None:
         return {
             "role_labels": ROLE_LABELS,
             "staff_menu": STAFF_MENU,
+            "message_kinds": MESSAGE_KINDS,
+            "message_states": MESSAGE_STATES,
+            "channels": CHANNELS,
             "department_names": {d.key: d.name for d in profile.departments},
         }

@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "closure_removed": _l("Removed a closure"),
     "closure_viewed": _l("Viewed the bookings hit by a closure"),
     "routing_changed": _l("Changed where a type of case goes"),
+    "message_retried": _l("Sent a failed message again"),
+    "closure_bookings_cancelled": _l("Cancelled the bookings on closed days and told the people"),
     "audit_log_viewed": _l("Viewed the audit log"),
 }
 

@@ -50,6 +50,7 @@ def render(case, **posted_forms):
     return render_template(
         "staff/cases/case.html", case=case, registration=registration,
         sections=submitted_sections(registration.answers) if registration else [],
+        messages=outbox.messages_for(session, case_id=case.id),
         locale=i18n.get_locale_by_code(case.locale), today=clock.today(),
         type_labels=CASE_TYPE_LABELS, status_labels=STATUS_LABELS,
         overdue=is_overdue(case, clock.today()),

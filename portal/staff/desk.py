@@ -1,7 +1,7 @@
 """The front desk's rules and queries: the day list, attendance, closures. Every view of the
 bookings' personal data and every change is written to the audit log in the same transaction."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, contains_eager
 
 from portal import audit, clock, i18n
 from portal.appointments.models import Booking, Closure, DeskReservation
 from portal.appointments.services import bookings_on_days
+from portal.notify import outbox
+from portal.notify.models import OutboxMessage
 from portal.profile import get_profile
 from portal.validation import format_phone
 
@@ -55,6 +57,7 @@ class DeskRow:
     desk: int
     phone: str  # readable
     interpreter_language: str | None  # readable
+    messages: list = field(default_factory=list)  # what was sent to the person, and how it went
 
 
 @dataclass
@@ -195,9 +198,18 @@ def open_day_list(session: Session, day: date, actor) -> DayList:
     bookings = _day_bookings(session, day)
     audit.record(session, "day_list_viewed", actor=actor, details={"day": day.isoformat()})
     session.commit()
+    rows = [_row(booking) for booking in bookings]
+    messages = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.booking_id.in_([b.id for b in bookings]))
+        .order_by(OutboxMessage.id)
+    )  # one query for the whole day
+    by_booking = {row.booking.id: row for row in rows}
+    for message in messages:
+        by_booking[message.booking_id].messages.append(message)
     return DayList(
         day=day,
-        rows=[_row(booking) for booking in bookings],
+        rows=rows,
         interpreters=_interpreter_needs(bookings),
         closures=closures_on(session, day, day),
         day_has_come=day <= clock.today(),
@@ -274,6 +286,25 @@ def closure_bookings(session: Session, closure: Closure, actor) -> list[ClosureH
         ClosureHit(booking, format_phone(booking.phone), spoken_language(booking.language))
         for booking in bookings
     ]
+
+
+def cancel_closure_bookings(session: Session, closure: Closure, actor) -> int:
+    """Cancel the active bookings on a closure's days and tell each person by SMS (and e-mail
+    where given), in their language, in this one transaction."""
+    now = clock.now()
+    bookings = bookings_on_days(
+        session, closure.first_day, closure.last_day, get_profile().timezone
+    )
+    for booking in bookings:
+        booking.status, booking.cancelled_at = "cancelled", now
+        session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
+        outbox.booking_cancelled(session, booking, closed=True)
+    audit.record(
+        session, "closure_bookings_cancelled", actor=actor, target_type="closure", target_id=closure.id,
+        details={"bookings": [b.reference for b in bookings]},
+    )  # fmt: skip
+    session.commit()
+    return len(bookings)
 
 
 def remove_closure(session: Session, closure: Closure, actor) -> None:

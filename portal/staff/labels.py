@@ -14,6 +14,7 @@ STAFF_MENU = (
     ("staff_desk.day_list", _l("Day list"), ("admin", "caseworker", "reception")),
     ("staff_desk.closures", _l("Closures"), ("admin", "reception")),
     ("staff_admin.accounts", _l("Staff accounts"), ("admin",)),
+    ("staff_admin.outbox", _l("Messages"), ("admin",)),
     ("staff_admin.audit_log", _l("Audit log"), ("admin",)),
     ("staff_admin.settings", _l("Settings"), ("admin",)),
 )
@@ -52,3 +53,22 @@ WORKFLOW_PROBLEMS = {
     "too_long": _l("The text is too long."),
     "closed": _l("The case is closed: no more messages can be sent."),
 }
+
+MESSAGE_KINDS = {
+    "booking_confirmed": _l("Booking confirmed"),
+    "booking_reminder": _l("Reminder the day before"),
+    "booking_moved": _l("Booking moved"),
+    "booking_cancelled": _l("Booking cancelled"),
+    "booking_closed": _l("Booking cancelled: office closed"),
+    "registration_received": _l("Registration received"),
+    "caseworker_message": _l("A caseworker wrote"),
+    "draft_link": _l("Link to a saved registration"),
+}
+MESSAGE_STATES = {
+    "pending": _l("Waiting"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "cancelled": _l("Not needed any more"),
+}
+CHANNELS = {"sms": _l("SMS"), "email": _l("E-mail")}

@@ -12,6 +12,8 @@ from portal.appointments.labels import TOPIC_LABELS
 from portal.cases import routing
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.db import get_session
+from portal.notify import admin as notify_admin
+from portal.notify.models import STATES, OutboxMessage
 from portal.staff import admin
 from portal.staff.admin_forms import (
     ACTION_PROBLEMS,
@@ -249,3 +251,36 @@ def change_routing(case_type: str):
     flash(_("New cases of this type now go to %(department)s, due in %(days)d days. Cases that have already arrived stay where they are.",
             department=profile.department(after.department).name, days=after.due_in_days))  # fmt: skip
     return redirect(url_for(".settings"))
+
+
+@bp.get("/outbox/")
+@staff_required("admin")
+def outbox():
+    """Messages by SMS and e-mail: failed ones first (they need someone to look)."""
+    state = request.args.get("state", "failed")
+    if state not in STATES:
+        state = "failed"
+    session = get_session()
+    return render_template(
+        "staff/admin/outbox.html", state=state, counts=notify_admin.counts_by_state(session),
+        messages=notify_admin.messages_in_state(session, state), can_retry=notify_admin.can_retry,
+        confirm=ConfirmForm(),
+    )  # fmt: skip
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@staff_required("admin")
+def retry_message(message_id: int):
+    session = get_session()
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit() or not notify_admin.retry(session, message):
+        flash(_("This message cannot be sent again."))
+        return redirect(url_for(".outbox"))
+    audit.record(
+        session, "message_retried", actor=current_user, target_type="message", target_id=message.id
+    )
+    session.commit()
+    flash(_("The message will be sent again within a minute."))
+    return redirect(url_for(".outbox"))

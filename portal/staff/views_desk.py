@@ -105,6 +105,20 @@ def closure(closure_id: int):
     return render_template("staff/desk/closure.html", closure=found, hit=hit, confirm=ConfirmForm())
 
 
+@bp.post("/closures/<int:closure_id>/cancel-bookings")
+@staff_required("admin", "reception")
+def cancel_closure_bookings(closure_id: int):
+    session = get_session()
+    found = desk.find_closure(session, closure_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        _expired()
+        return redirect(url_for(".closure", closure_id=closure_id))
+    count = desk.cancel_closure_bookings(session, found, _actor())
+    flash(ngettext("%(num)d booking was cancelled. The person gets a message in their language.",
+                   "%(num)d bookings were cancelled. Each person gets a message in their language.", count))  # fmt: skip
+    return redirect(url_for(".closure", closure_id=closure_id))
+
+
 @bp.post("/closures/<int:closure_id>/remove")
 @staff_required("admin", "reception")
 def remove_closure(closure_id: int):
