@@ -23,6 +23,9 @@ from portal.config import ConfigError
 from portal.notify import outbox, texts, transports, worker
 from portal.notify.models import OutboxMessage
 
+# aiosmtpd warns about AUTH without TLS, which is what the login tests ask of it.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 # A link with what a naive template would break: quotes, a backslash, a newline, an ampersand,
 # Arabic and Tigrinya (Ge'ez) script, and something that looks like a placeholder.
 LINK = 'https://example.org/x?q="سلام"&t=ሰላም\\n\nend {sender} ሰላም'
@@ -299,7 +302,7 @@ def test_smtp_server_down_is_retried_later(make_app, smtp_server):
     assert LINK in mail.get_content().replace("\r\n", "\n")
 
 
-def test_smtp_transport_error_is_a_transport_error(smtp_server):
+def test_smtp_transport_error_is_a_transport_error():
     """Without the worker: a closed port raises TransportError (retryable), not OSError."""
     transport = transports.SmtpTransport(
         host="127.0.0.1", port=free_port(), security="none", user="", password="",

@@ -140,7 +140,7 @@ def send_due(
         if not _claim(session, message_id, now):
             continue  # another worker took it
         # Fresh from the database: the claim's UPDATE does not touch a copy the session holds.
-        message = session.get(OutboxMessage, message_id)
+        message = session.get(OutboxMessage, message_id, populate_existing=True)
         if not _write_text(session, message):
             counts["cancelled"] += 1
             continue
