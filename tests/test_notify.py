@@ -309,3 +309,18 @@ def test_the_case_page_lists_the_messages(app, forms, staff, client):
     StaffLogin(app, staff_client).as_role("caseworker")
     page = staff_client.get(f"/staff/cases/{reference}").get_data(as_text=True)
     assert "Registration received" in page and "Waiting" in page and "+380501234567" in page
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "24/12/26 10:30 AM"),
+        ("ti", "24/12/26"),
+        ("nb", "24.12.2026, 10:30"),
+        ("so", "24/12/26 10:30 GH"),
+    ],
+)
+def test_dates_in_messages_put_the_day_first_and_use_plain_spaces(app, locale, expected):
+    with app.test_request_context():
+        when = texts.short_when(datetime(2026, 12, 24, 9, 30, tzinfo=UTC), locale)
+    assert when.startswith(expected) and "\u202f" not in when

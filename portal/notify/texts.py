@@ -4,7 +4,8 @@ Text messages must stay within two segments in every language (tested)."""
 
 import math
 
-from flask_babel import force_locale, format_datetime
+from babel.dates import get_date_format
+from flask_babel import force_locale, format_date, format_datetime, format_time
 from flask_babel import lazy_gettext as _l
 
 # i18n: placeholders: %(when)s a short date and time ("24.11. 10:00"), %(reference)s a booking or
@@ -55,9 +56,16 @@ def segments(text: str) -> tuple[str, int]:
 
 
 def short_when(moment, locale: str) -> str:
-    """A compact date and time in the reader's language (CLDR "short"), in the office's zone."""
+    """A compact date and time in the reader's language (CLDR "short"), in the office's zone.
+    Languages whose short date puts the month first (English, Tigrinya in CLDR) get the day
+    first, as everyone reads dates in Norway and Eritrea; narrow and no-break spaces become plain
+    spaces, which keeps a Latin-script message in the SMS alphabet (160 characters, not 70)."""
     with force_locale(locale):
-        return format_datetime(moment, "short")
+        if get_date_format("short", locale=locale).pattern.startswith("M"):
+            text = f"{format_date(moment, 'dd/MM/yy')} {format_time(moment, 'short')}"
+        else:
+            text = format_datetime(moment, "short")
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def render(
