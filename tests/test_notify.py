@@ -324,3 +324,23 @@ def test_dates_in_messages_put_the_day_first_and_use_plain_spaces(app, locale, e
     with app.test_request_context():
         when = texts.short_when(datetime(2026, 12, 24, 9, 30, tzinfo=UTC), locale)
     assert when.startswith(expected) and "\u202f" not in when
+
+
+def test_an_unexpected_error_is_a_retry_and_endless_reclaims_end_in_failed(app):
+    book(app)
+    counts, _, _ = _send(app, NOW, sms=Recorder(fail_with=ValueError("bug in a gateway library")))
+    [row] = _rows(app, kind="booking_confirmed")
+    assert counts["retry"] == 1 and row.status == "pending" and "ValueError" in row.last_error
+
+    class Dies(Recorder):
+        def send(self, message):
+            raise KeyboardInterrupt
+
+    now = clock.utc(row.next_attempt_at)
+    for _ in range(worker.MAX_ATTEMPTS - 1):  # a worker dies on this message every time
+        with pytest.raises(KeyboardInterrupt):
+            _send(app, now, sms=Dies())
+        now += worker.LEASE + timedelta(seconds=1)
+    counts, sms, _ = _send(app, now)
+    assert counts["failed"] == 1 and not sms.sent
+    assert _rows(app, kind="booking_confirmed")[0].status == "failed"

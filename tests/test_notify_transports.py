@@ -169,7 +169,7 @@ def test_smtp_delivers_the_mail_in_utf8_with_headers(make_app, smtp_server):
     assert mail["From"].addresses[0].display_name == app.config["MAIL_FROM_NAME"]
     assert mail["To"] == "person@example.org"
     assert mail["Subject"] == subject
-    assert f"outbox-{message_id}@" in mail["Message-ID"]
+    assert mail["Message-ID"].startswith(f"<outbox-{message_id}-")  # the same on every attempt
     assert mail["Message-ID"].endswith("@stavanger.example>")
     assert mail["Content-Language"] == "ar"
     assert mail.get_content_type() == "text/plain"

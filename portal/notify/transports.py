@@ -12,7 +12,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
+
+from portal import clock
 
 log = logging.getLogger("portal.notify")
 
@@ -55,10 +57,11 @@ class SmtpTransport:
         mail["From"] = formataddr((self.sender_name, self.sender))
         mail["To"] = message.recipient
         mail["Subject"] = message.subject
-        # One id per outbox message: a second delivery after a crash is recognisably the same mail.
-        mail["Message-ID"] = make_msgid(
-            idstring=f"outbox-{message.id}", domain=self.sender.split("@")[-1]
-        )
+        # One id per outbox message, the same on every attempt: a second delivery after a crash is
+        # the same mail to the recipient's mail program (the creation time keeps ids unique
+        # across databases that reuse outbox numbers).
+        created = int(clock.utc(message.created_at).timestamp()) if message.created_at else 0
+        mail["Message-ID"] = f"<outbox-{message.id}-{created}@{self.sender.split('@')[-1]}>"
         mail.set_content(message.body)
         # After set_content, which removes every Content-* header set before it.
         mail["Content-Language"] = message.locale.replace("_", "-")

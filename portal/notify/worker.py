@@ -141,12 +141,23 @@ def send_due(
             continue  # another worker took it
         # Fresh from the database: the claim's UPDATE does not touch a copy the session holds.
         message = session.get(OutboxMessage, message_id, populate_existing=True)
+        if message.attempts > MAX_ATTEMPTS:  # claimed again and again by workers that died
+            _finish(
+                session,
+                message,
+                now,
+                TransportError("the worker stopped while sending", permanent=True),
+            )
+            counts["failed"] += 1
+            continue
         if not _write_text(session, message):
             counts["cancelled"] += 1
             continue
         try:
             transports[message.channel].send(message)
-        except TransportError as error:
+        except Exception as error:  # noqa: BLE001 - one bad message must not stop the others
+            if not isinstance(error, TransportError):
+                error = TransportError(f"unexpected: {type(error).__name__}")
             log.warning("outbox %s: %s (attempt %s)", message.id, error, message.attempts)
             _finish(session, message, now, error)
             counts["failed" if message.status == "failed" else "retry"] += 1
