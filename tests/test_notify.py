@@ -344,3 +344,42 @@ def test_an_unexpected_error_is_a_retry_and_endless_reclaims_end_in_failed(app):
     counts, sms, _ = _send(app, now)
     assert counts["failed"] == 1 and not sms.sent
     assert _rows(app, kind="booking_confirmed")[0].status == "failed"
+
+
+def test_the_saved_registration_link_is_sent_when_asked_for(app, forms, client):
+    from tests.registration_data import fill_in
+
+    fill_in(forms, lang="ti", until="permit")
+    forms.post(
+        "/ti/family-registration/permit",
+        {"action": "save"},
+        token_from="/ti/family-registration/permit",
+    )
+    empty = forms.post(
+        "/ti/family-registration/send-link",
+        {"phone": "", "email": ""},
+        token_from="/ti/family-registration/saved",
+    )
+    assert empty.status_code == 400 and 'aria-invalid="true"' in empty.get_data(as_text=True)
+    bad = forms.post(
+        "/ti/family-registration/send-link",
+        {"phone": "12", "email": ""},
+        token_from="/ti/family-registration/saved",
+    )
+    assert bad.status_code == 400 and 'value="12"' in bad.get_data(as_text=True)
+    for _ in range(2):  # asking twice sends one message
+        response = forms.post("/ti/family-registration/send-link", {"phone": "+4791234567", "email": "a@example.org"},
+                              token_from="/ti/family-registration/saved")  # fmt: skip
+        assert response.status_code == 302
+    rows = _rows(app, kind="draft_link")
+    assert [(r.channel, r.recipient, r.locale, r.params) for r in rows] == [
+        ("sms", "+4791234567", "ti", None), ("email", "a@example.org", "ti", None),
+    ]  # fmt: skip
+    counts, sms, email = _send(app, clock.now())
+    body = sms.sent[0][2]
+    assert texts.segments(body)[1] <= 2
+    other_phone = app.test_client()  # the link opens the draft on another device
+    opened = other_phone.get(re.search(r"(/k/[\w-]{22})", body).group(1))
+    assert "/ti/family-registration/resume?token=" in opened.location
+    resumed = other_phone.get(opened.location)
+    assert resumed.status_code == 302 and "/ti/family-registration/permit" in resumed.location

@@ -20,9 +20,7 @@ def messages_in_state(session: Session, state: str, limit: int = 100) -> list[Ou
 
 
 def can_retry(message: OutboxMessage) -> bool:
-    """A failed message can go again, except a saved-registration link: its private link was
-    erased with the failure (the person can ask again)."""
-    return message.status == "failed" and message.kind != "draft_link"
+    return message.status == "failed"
 
 
 def retry(session: Session, message: OutboxMessage) -> bool:

@@ -19,14 +19,14 @@ bp.after_request(no_store)
 SHORT_TOKEN_BYTES = 16  # 128 random bits, 22 characters
 
 
-def new_short_link(session: Session, *, locale: str, booking_id=None, case_id=None) -> str:
+def new_short_link(
+    session: Session, *, locale: str, booking_id=None, case_id=None, draft_id=None
+) -> str:
     """A new short-link token (the caller commits); only its hash is stored."""
     token = secrets.token_urlsafe(SHORT_TOKEN_BYTES)
-    session.add(
-        ShortLink(
-            token_hash=token_hash(token), booking_id=booking_id, case_id=case_id, locale=locale
-        )
-    )
+    link = ShortLink(token_hash=token_hash(token), locale=locale, booking_id=booking_id,
+                     case_id=case_id, draft_id=draft_id)  # fmt: skip
+    session.add(link)
     return token
 
 
@@ -47,4 +47,6 @@ def follow(token: str):
     lang = (i18n.get_locale_by_code(link.locale) or i18n.get_locale_by_code("nb")).code
     if link.booking_id is not None:
         return redirect(url_for("booking.manage", lang=lang, token=token))
+    if link.draft_id is not None:
+        return redirect(url_for("registration.resume", lang=lang, token=token))
     return redirect(url_for("cases.show_status", lang=lang, token=token))

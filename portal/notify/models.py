@@ -37,6 +37,9 @@ class OutboxMessage(Base):
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration_draft.id", ondelete="CASCADE"), index=True
+    )
     params: Mapped[dict | None] = mapped_column(JSON)  # erased with the body
     subject: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str | None] = mapped_column(Text)
@@ -52,8 +55,8 @@ class OutboxMessage(Base):
 
 class ShortLink(Base):
     """A short private link for a text message (128 random bits; only the hash is kept). It opens
-    the booking or the case status page like the long link does, until the booking or case is
-    deleted."""
+    the booking, the case status page or a saved registration like the long link does, until
+    that is deleted."""
 
     __tablename__ = "short_link"
 
@@ -63,6 +66,9 @@ class ShortLink(Base):
     )
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration_draft.id", ondelete="CASCADE"), index=True
     )
     locale: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

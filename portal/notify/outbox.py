@@ -46,6 +46,7 @@ def enqueue(
     contacts: list[tuple[str, str]],
     booking_id=None,
     case_id=None,
+    draft_id=None,
     due_at: datetime | None = None,
     params: dict | None = None,
 ) -> int:
@@ -54,7 +55,7 @@ def enqueue(
     for channel, recipient in contacts:
         message = OutboxMessage(
             dedupe_key=f"{kind}:{event}:{channel}"[:120], kind=kind, channel=channel,
-            recipient=recipient, locale=locale, booking_id=booking_id, case_id=case_id,
+            recipient=recipient, locale=locale, booking_id=booking_id, case_id=case_id, draft_id=draft_id,
             params=params, status="pending", attempts=0, next_attempt_at=clock.utc(due_at or clock.now()),
         )  # fmt: skip
         if session.scalar(
@@ -127,19 +128,14 @@ def caseworker_wrote(session: Session, case, answers: dict, event_id: int) -> No
             contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
 
 
-def draft_link(
-    session: Session,
-    *,
-    draft_id: int,
-    link: str,
-    locale: str,
-    contact: tuple[str, str],
-    request_id: str,
-) -> int:
-    """The resume link a person asked for. The link (a private token) sits in the outbox only
-    until the message is sent or has failed."""
-    return enqueue(session, "draft_link", event=f"{draft_id}:{request_id}", locale=locale,
-                   contacts=[contact], params={"link": link})  # fmt: skip
+def draft_link(session: Session, *, draft_id: int, locale: str, contact: tuple[str, str]) -> int:
+    """The link to a saved registration, when the person asks for it: once a day per address
+    (asking twice sends one message). The short link is made when the message is sent, so no
+    private token waits in the outbox."""
+    event = f"{draft_id}:{contact[1]}:{clock.today().isoformat()}"
+    return enqueue(
+        session, "draft_link", event=event, locale=locale, contacts=[contact], draft_id=draft_id
+    )
 
 
 def messages_for(session: Session, *, booking_id=None, case_id=None) -> list[OutboxMessage]:

@@ -57,8 +57,11 @@ def _values(session: Session, message: OutboxMessage) -> dict | None:
     booking's reminder, a deleted case)."""
     locale = i18n.get_locale_by_code(message.locale) or i18n.get_locale_by_code("nb")
     base = public_base()
-    if message.kind == "draft_link":
-        return {"link": (message.params or {}).get("link", "")}
+    if message.kind == "draft_link":  # the short link is made now: no token waited in the outbox
+        if message.draft_id is None:
+            return None
+        token = new_short_link(session, locale=locale.code, draft_id=message.draft_id)
+        return {"link": f"{base}/k/{token}"}
     if message.booking_id is not None:
         booking = session.get(Booking, message.booking_id)
         if booking is None:

@@ -276,3 +276,17 @@ class DeleteDraftForm(PortalForm):
 
 class RemoveMemberForm(PortalForm):
     """Only the CSRF token."""
+
+
+class SendLinkForm(PortalForm):
+    """The saved registration's link by SMS or e-mail, when the person asks for it."""
+
+    phone = phone_field(required=False)
+    email = email_field()
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not (self.phone.data or self.email.data):
+            self.phone.errors.append(_l("Write a phone number or an email address."))
+            return False
+        return valid

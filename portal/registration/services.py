@@ -44,6 +44,12 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
     if not looks_like_token(token):
         return None
     draft = session.scalars(select(Draft).where(Draft.token_hash == token_hash(token))).first()
+    if draft is None:  # a short link from a text message opens the same draft
+        from portal.notify.links import find_short_link
+
+        link = find_short_link(session, token)
+        if link is not None and link.draft_id is not None:
+            draft = session.get(Draft, link.draft_id)
     if draft is None or _aware(draft.expires_at) <= _now():
         return None
     return draft

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from portal import i18n
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
+from portal.notify import outbox
 from portal.profile import get_profile
 from portal.registration import forms, services, summary
 from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
@@ -197,11 +198,37 @@ def receipt():
 @bp.get("/saved")
 @draft_required
 def saved():
+    return _saved_page(forms.SendLinkForm(formdata=None))
+
+
+def _saved_page(send_form, status: int = 200):
     resume_url = absolute_url("registration.resume", token=_draft_token())
     return render_template(
         "registration/saved.html", resume_url=resume_url, draft=g.draft,
-        delete_form=forms.DeleteDraftForm(),
-    )  # fmt: skip
+        delete_form=forms.DeleteDraftForm(), form=send_form,
+    ), status  # fmt: skip
+
+
+@bp.post("/send-link")
+@limiter.limit(submit_limit, deduct_when=succeeded)
+@draft_required
+def send_link():
+    """The link to this saved registration by SMS and/or e-mail (the message holds a short link
+    made when it is sent, nothing the person wrote)."""
+    form = forms.SendLinkForm()
+    if not form.validate_on_submit():
+        return _saved_page(form, 400)
+    session = get_session()
+    contacts = [("sms", form.phone.data)] * bool(form.phone.data) + [
+        ("email", form.email.data)
+    ] * bool(form.email.data)
+    for contact in contacts:
+        outbox.draft_link(
+            session, draft_id=g.draft.id, locale=g.portal_locale.code, contact=contact
+        )
+    session.commit()
+    flash(_("We are sending you the link. It can take a few minutes."))
+    return redirect(url_for(".saved"))
 
 
 @bp.get("/resume")
