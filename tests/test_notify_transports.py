@@ -41,6 +41,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture(autouse=True)
+def _link_from_params(monkeypatch):
+    """These tests are about the transports: each message carries the link given in its params
+    (LINK, a text made to test escaping) instead of a fresh short link."""
+    monkeypatch.setattr(
+        worker, "_values", lambda session, message: {"link": (message.params or {})["link"]}
+    )
+
+
 def enqueue_one(session, channel, recipient, *, locale="ar", event="t1", link=LINK) -> int:
     outbox.enqueue(session, "draft_link", event=event, locale=locale,
                    contacts=[(channel, recipient)], params={"link": link})  # fmt: skip
