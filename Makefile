@@ -32,9 +32,11 @@ translations: $(INSTALLED)
 run: $(INSTALLED) instance/secret_key translations
 	$(BIN)/portal db upgrade
 	PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) $(BIN)/portal demo load
-	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) PORTAL_SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/gunicorn \
-	  --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'portal:create_app()'
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops); messages (SMS, e-mail) are written to this log"
+	export PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) PORTAL_SECRET_KEY="$$(cat instance/secret_key)" \
+	  PORTAL_DEV_BASE_URL=http://$(HOST):$(PORT); \
+	$(BIN)/portal outbox send --loop --interval 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'portal:create_app()'
 
 test: $(INSTALLED) translations
 	$(BIN)/ruff check .

@@ -251,12 +251,17 @@ def outbox_list(state):
 @click.command("purge")
 @with_appcontext
 def purge_command():
-    """Delete what is past its retention: expired drafts, old and cancelled bookings."""
+    """Delete what is past its retention: expired drafts, old and cancelled bookings, finished
+    messages."""
     deleted = purge_expired_drafts(db.get_session())
     click.echo(f"Deleted {deleted} expired draft(s).")
     days = get_profile().booking_retention_days
     bookings = booking_services.purge_old_bookings(db.get_session(), clock.now(), days)
     click.echo(f"Deleted {bookings} booking(s) more than {days} days past.")
+    from portal.notify.outbox import purge_finished
+
+    messages = purge_finished(db.get_session(), clock.now(), days)
+    click.echo(f"Deleted {messages} finished message(s) older than {days} days.")
     db.refresh_statistics()
 
 

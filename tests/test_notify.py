@@ -383,3 +383,16 @@ def test_the_saved_registration_link_is_sent_when_asked_for(app, forms, client):
     assert "/ti/family-registration/resume?token=" in opened.location
     resumed = other_phone.get(opened.location)
     assert resumed.status_code == 302 and "/ti/family-registration/permit" in resumed.location
+
+
+def test_purge_forgets_finished_messages_after_the_retention_days(app, runner):
+    book(app)
+    _send(app, NOW)  # the confirmation is sent; the reminder waits
+    with app.app_context():
+        session = db.get_session()
+        for message in session.scalars(select(OutboxMessage)):
+            message.created_at = clock.now() - timedelta(days=31)
+        session.commit()
+    result = runner.invoke(args=["purge"])
+    assert "Deleted 1 finished message(s)" in result.output
+    assert [r.kind for r in _rows(app)] == ["booking_reminder"]

@@ -145,3 +145,18 @@ def messages_for(session: Session, *, booking_id=None, case_id=None) -> list[Out
     if case_id is not None:
         query = query.where(OutboxMessage.case_id == case_id)
     return list(session.scalars(query))
+
+
+def purge_finished(session: Session, now: datetime, days: int) -> int:
+    """Forget finished messages (sent, failed, cancelled) after `days`: who was sent what is
+    personal data too. Waiting messages stay."""
+    from sqlalchemy import delete
+
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(("sent", "failed", "cancelled")),
+            OutboxMessage.created_at < now - timedelta(days=days),
+        )
+    )
+    session.commit()
+    return result.rowcount

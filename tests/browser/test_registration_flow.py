@@ -83,6 +83,11 @@ def test_not_eligible_page_and_saved_page(live_server, page_at, axe_source):
     fill_step(page, STEPS["registrant"], button="save")
     assert page.url.endswith("/saved")
     audit(page, axe_source, problems, "saved")
+    navigate(page, "form[action$='/send-link'] button")  # neither phone nor e-mail: an error
+    audit(page, axe_source, problems, "send the link, with an error")
+    page.fill("#phone", "+47 912 34 567")
+    navigate(page, "form[action$='/send-link'] button")
+    assert page.url.endswith("/saved") and page.locator(".flash").count() == 1
     assert problems == {}
 
 

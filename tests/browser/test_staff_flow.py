@@ -153,6 +153,8 @@ STAFF_PAGES = {
         "/staff/admin/audit/",
         "/staff/admin/audit/?first_day=nonsense",
         "/staff/admin/settings",
+        "/staff/admin/outbox/",
+        "/staff/admin/outbox/?state=pending",
         "/staff/account",
         "/staff/account/password",
     ],
