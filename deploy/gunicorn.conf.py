@@ -12,6 +12,8 @@ keepalive = 5
 # %(U)s is the path without the query string, so nothing private in a query reaches the log.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'
 accesslog = "-"
+# Short links carry their private token in the path (/k/<token>): logged as /k/… instead.
+logger_class = "portal.access_log.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
 

@@ -220,8 +220,23 @@ def outbox_send(loop, interval):
     from portal.notify import transports, worker
 
     channels = transports.from_config(current_app.config)
+    from portal import i18n
+    from portal.notify import texts
+    from portal.notify.models import KINDS
+
+    for code, kind, parts in texts.too_long(worker.public_base(), i18n.locales(), KINDS):
+        current_app.logger.warning(
+            "with this address, the %s message in %s takes %d SMS segments", kind, code, parts
+        )
     while True:
-        counts = worker.send_due(db.get_session(), channels)
+        try:
+            counts = worker.send_due(db.get_session(), channels)
+        except Exception:  # a database hiccup: log it, try again next round
+            if not loop:
+                raise
+            current_app.logger.exception("outbox round failed")
+            db.get_session().rollback()
+            counts = {}
         if any(counts.values()) or not loop:
             click.echo(", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
         if not loop:

@@ -56,7 +56,11 @@ def from_environment(environ=None) -> dict:
         "SMS_TOKEN": env.get("PORTAL_SMS_TOKEN", ""),
         "NOTIFY_EMAIL": env.get("PORTAL_NOTIFY_EMAIL") or "log",
         "SMTP_HOST": env.get("PORTAL_SMTP_HOST", ""),
-        "SMTP_PORT": int(env.get("PORTAL_SMTP_PORT") or 587),
+        # 465 for implicit TLS, 587 (submission with STARTTLS) otherwise, unless set.
+        "SMTP_PORT": int(
+            env.get("PORTAL_SMTP_PORT")
+            or (465 if env.get("PORTAL_SMTP_SECURITY") == "tls" else 587)
+        ),
         "SMTP_SECURITY": env.get("PORTAL_SMTP_SECURITY") or "starttls",
         "SMTP_USER": env.get("PORTAL_SMTP_USER", ""),
         "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD", ""),
@@ -139,3 +143,20 @@ def validate(config: dict) -> None:
         raise ConfigError("PORTAL_STAFF_TOTP_REQUIRED cannot be turned off in production.")
     if not config.get("SESSION_COOKIE_SECURE"):
         raise ConfigError("PORTAL_COOKIE_SECURE must not be turned off in production.")
+    _validate_notifications_in_production(config)
+
+
+def _validate_notifications_in_production(config: dict) -> None:
+    """In production messages must really leave, encrypted: the log transport would mark them
+    sent while nobody gets them."""
+    if config.get("NOTIFY_SMS") != "http" or config.get("NOTIFY_EMAIL") != "smtp":
+        raise ConfigError(
+            "In production set PORTAL_NOTIFY_SMS=http (with PORTAL_SMS_URL) and "
+            "PORTAL_NOTIFY_EMAIL=smtp (with PORTAL_SMTP_HOST): the log transport sends nothing."
+        )
+    if not config.get("SMS_URL", "").startswith("https://"):
+        raise ConfigError("PORTAL_SMS_URL must be an https:// address in production.")
+    if config.get("SMTP_SECURITY") == "none" and config.get("SMTP_USER"):
+        raise ConfigError("PORTAL_SMTP_SECURITY=none would send the SMTP password unencrypted.")
+    if config.get("MAIL_FROM", "").endswith("@example.org"):
+        raise ConfigError("Set PORTAL_MAIL_FROM to the municipality's sender address.")

@@ -28,6 +28,11 @@ PRODUCTION = {
     "PORTAL_ENV": "production",
     "PORTAL_SECRET_KEY": "x" * 48,
     "PORTAL_BASE_URL": "https://ankomst.example.no/",
+    "PORTAL_NOTIFY_SMS": "http",
+    "PORTAL_SMS_URL": "https://sms.example.no/send",
+    "PORTAL_NOTIFY_EMAIL": "smtp",
+    "PORTAL_SMTP_HOST": "smtp.example.no",
+    "PORTAL_MAIL_FROM": "flyktningtjenesten@stavanger.kommune.no",
 }
 
 
@@ -72,3 +77,23 @@ def test_production_needs_its_https_address():
 def test_production_refuses_to_run_without_rate_limits():
     with pytest.raises(ConfigError, match="Rate limits"):
         validate(from_environment({**PRODUCTION, "PORTAL_RATELIMIT_ENABLED": "0"}))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"PORTAL_NOTIFY_SMS": "log"},
+        {"PORTAL_NOTIFY_EMAIL": "log"},
+        {"PORTAL_SMS_URL": "http://sms.example.no/send"},
+        {"PORTAL_SMTP_SECURITY": "none", "PORTAL_SMTP_USER": "portal"},
+        {"PORTAL_MAIL_FROM": "no-reply@example.org"},
+    ],
+)
+def test_production_messages_must_really_leave_encrypted(changes):
+    with pytest.raises(ConfigError):
+        validate(from_environment({**PRODUCTION, **changes}))
+
+
+def test_implicit_tls_defaults_to_port_465():
+    assert from_environment({"PORTAL_SMTP_SECURITY": "tls"})["SMTP_PORT"] == 465
+    assert from_environment({})["SMTP_PORT"] == 587

@@ -136,13 +136,10 @@ def test_the_reminder_tells_the_time_as_it_is_then_and_not_for_a_cancelled_booki
         services.move(app.extensions["profile"], token, MONDAY_0800 + timedelta(hours=1), NOW)
     reminders = _rows(app, kind="booking_reminder")
     assert [r.status for r in reminders] == ["cancelled", "pending"]
-    assert [r.kind for r in _rows(app, status="pending")] == [
-        "booking_confirmed",
-        "booking_moved",
-        "booking_reminder",
-    ]
+    # the confirmation not yet sent is not needed: the "moved" message gives the new time
+    assert [r.kind for r in _rows(app, status="pending")] == ["booking_moved", "booking_reminder"]
     counts, sms, _ = _send(app, datetime(2030, 1, 6, 16, 1, tzinfo=UTC))
-    assert counts["sent"] == 3
+    assert counts["sent"] == 2
     assert "09:00" in sms.sent[-1][2]  # 08:00 moved to 09:00 Oslo time
     second, token2 = book(app, phone="+4791000009")
     with app.app_context():
@@ -150,9 +147,9 @@ def test_the_reminder_tells_the_time_as_it_is_then_and_not_for_a_cancelled_booki
     assert [r.status for r in _rows(app, kind="booking_reminder", booking_id=second.id)] == [
         "cancelled"
     ]
+    # the confirmation that had not gone yet is not sent after the cancellation
     assert [r.kind for r in _rows(app, booking_id=second.id, status="pending")] == [
-        "booking_confirmed",
-        "booking_cancelled",
+        "booking_cancelled"
     ]
 
 
@@ -396,3 +393,99 @@ def test_purge_forgets_finished_messages_after_the_retention_days(app, runner):
     result = runner.invoke(args=["purge"])
     assert "Deleted 1 finished message(s)" in result.output
     assert [r.kind for r in _rows(app)] == ["booking_reminder"]
+
+
+def test_moving_back_and_forth_tells_the_person_each_time_and_reminds_once(app):
+    from portal.appointments import services
+
+    booking, token = book(app)
+    later = MONDAY_0800 + timedelta(hours=1)
+    with app.app_context():
+        profile = app.extensions["profile"]
+        for target in (later, MONDAY_0800, later):
+            services.move(profile, token, target, NOW)
+    assert len(_rows(app, kind="booking_moved")) == 3
+    assert [r.status for r in _rows(app, kind="booking_reminder")].count("pending") == 1
+    counts, sms, _ = _send(app, datetime(2030, 1, 6, 16, 1, tzinfo=UTC))
+    assert "09:00" in sms.sent[-1][2]
+
+
+def test_a_confirmation_waiting_for_a_retry_is_not_sent_after_a_cancellation(app):
+    from portal.appointments import services
+
+    booking, token = book(app)
+    _send(app, NOW, sms=Recorder(fail_with=TransportError("gateway answered 503")))
+    with app.app_context():
+        services.cancel(token, NOW)
+    counts, sms, _ = _send(app, NOW + timedelta(minutes=2))
+    assert [body for _c, _r, body, _s in sms.sent if "/k/" in body] == []
+    assert _rows(app, kind="booking_confirmed")[0].status == "cancelled"
+    assert _rows(app, kind="booking_confirmed")[0].body is None
+
+
+def test_a_failed_reminder_sent_again_by_an_admin_is_sent(app):
+    from portal.notify import admin as notify_admin
+
+    book(app)
+    due = datetime(2030, 1, 6, 16, 1, tzinfo=UTC)
+    _send(app, NOW)
+    _send(app, due, sms=Recorder(fail_with=TransportError("gateway answered 400", permanent=True)))
+    [reminder] = _rows(app, kind="booking_reminder")
+    assert reminder.status == "failed"
+    with app.app_context():
+        session = db.get_session()
+        assert notify_admin.retry(session, session.get(OutboxMessage, reminder.id))
+        session.commit()
+    counts, sms, _ = _send(app, due + timedelta(minutes=1))
+    assert counts["sent"] == 1
+
+
+def test_a_text_that_cannot_be_written_fails_alone(app, monkeypatch):
+    book(app, phone="+4791000001")
+    book(app, phone="+4791000002")
+    real = texts.render
+    calls = []
+
+    def broken_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyError("a translation lost its placeholder")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(texts, "render", broken_once)
+    counts, sms, _ = _send(app, NOW)
+    assert counts["failed"] == 1 and counts["sent"] == 1
+
+
+def test_a_short_link_to_a_saved_registration_works_once(app, forms):
+    from tests.registration_data import fill_in
+
+    fill_in(forms, lang="uk", until="permit")
+    forms.post(
+        "/uk/family-registration/permit",
+        {"action": "save"},
+        token_from="/uk/family-registration/permit",
+    )
+    forms.post("/uk/family-registration/send-link", {"phone": "+4791234567", "email": ""},
+               token_from="/uk/family-registration/saved")  # fmt: skip
+    _, sms, _ = _send(app, clock.now())
+    link = re.search(r"(/k/[\w-]{22})", sms.sent[0][2]).group(1)
+    first = app.test_client()
+    assert first.get(first.get(link).location).status_code == 302  # opened: the draft's link renews
+    assert app.test_client().get(link).status_code == 404  # a second reader gets nothing
+
+
+def test_short_link_tokens_never_reach_the_access_log():
+    from portal.access_log import redact
+
+    assert redact("/k/abcdefghijklmnopqrstuv") == "/k/…"
+    assert redact("GET /k/abcdefghijklmnopqrstuv HTTP/1.1") == "GET /k/… HTTP/1.1"
+    assert redact("/uk/book/") == "/uk/book/"
+
+
+def test_a_long_public_address_is_reported_before_it_costs_three_segments(app):
+    with app.test_request_context():
+        assert texts.too_long(BASE, LOCALES, KINDS) == []
+        long_address = "https://flyktningtjenesten.nordre-follo.kommune.no"
+        over = texts.too_long(long_address, LOCALES, KINDS)
+    assert over and all(parts == 3 for _code, _kind, parts in over)

@@ -168,7 +168,7 @@ def test_smtp_delivers_the_mail_in_utf8_with_headers(make_app, smtp_server):
         assert message.status == "sent" and message.attempts == 1
         assert clock.utc(message.sent_at) == now and message.last_error is None
         # The private link leaves the database with the message.
-        assert message.body is None and message.params is None and message.subject == "—"
+        assert message.body is None and message.subject == "—"
 
     [envelope] = server.handler.envelopes
     assert envelope.mail_from == MAIL_FROM
@@ -279,7 +279,7 @@ def test_smtp_refused_recipient_fails_at_once(make_app, smtp_server):
         assert counts["failed"] == 1
         assert message.status == "failed" and message.attempts == 1
         assert "recipient refused" in message.last_error
-        assert message.body is None and message.params is None
+        assert message.body is None
     assert server.handler.envelopes == []
 
 
@@ -437,7 +437,7 @@ def test_sms_json_body_and_basic_auth(make_app, gateway):
         sms, _subject, _body = expected_texts(app, "ti")
         message = row(session, message_id)
         assert counts["sent"] == 1
-        assert message.status == "sent" and message.body is None and message.params is None
+        assert message.status == "sent" and message.body is None
         assert message.subject is None and message.segments >= 1
     [request] = gateway.requests
     assert request["method"] == "POST" and request["path"] == "/api/sms?account=7"
@@ -561,7 +561,7 @@ def test_sms_failed_after_the_last_attempt_and_erased(make_app, gateway):
             else:
                 assert counts["failed"] == 1
         assert message.status == "failed" and message.last_error == "gateway answered 503"
-        assert message.body is None and message.params is None and message.subject is None
+        assert message.body is None and message.subject is None
         # Nothing more happens to it, ever.
         assert not any(worker.send_due(session, channels, now=now + timedelta(days=30)).values())
     posts = gateway.posts()
@@ -583,7 +583,7 @@ def test_sms_refused_by_the_gateway_fails_at_once(make_app, gateway, status):
         assert counts["failed"] == 1
         assert message.status == "failed" and message.attempts == 1
         assert message.last_error == f"gateway answered {status}"
-        assert message.body is None and message.params is None
+        assert message.body is None
         assert not any(worker.send_due(session, channels, now=now + timedelta(days=1)).values())
     assert len(gateway.posts()) == 1
 

@@ -19,7 +19,7 @@ ACTIONS = (
     "staff_created", "staff_changed", "staff_deactivated", "staff_reactivated",
     "staff_password_reset", "staff_totp_reset",
     "day_list_viewed", "booking_checked_in", "booking_no_show", "booking_attendance_cleared",
-    "closure_added", "closure_removed", "closure_viewed", "routing_changed", "message_retried", "closure_bookings_cancelled", "audit_log_viewed",
+    "closure_added", "closure_removed", "closure_viewed", "routing_changed", "message_retried", "messages_viewed", "closure_bookings_cancelled", "audit_log_viewed",
 )  # fmt: skip
 
 

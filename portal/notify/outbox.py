@@ -7,7 +7,7 @@ first sent (see worker.py), so a reminder tells the booking's time as it is then
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,20 +84,34 @@ def booking_booked(session: Session, booking, zone: str, now: datetime) -> None:
     _remind(session, booking, start, zone, now)
 
 
+def _move_number(session: Session, booking_id: int) -> int:
+    """How many times the booking has been moved: part of the key of a move's messages, so that
+    moving back to an earlier time tells the person again (and reminds them again)."""
+    return session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.booking_id == booking_id, OutboxMessage.kind == "booking_moved",
+               OutboxMessage.channel == "sms")
+    )  # fmt: skip
+
+
 def _remind(session: Session, booking, start: datetime, zone: str, now: datetime) -> None:
     due = reminder_time(start, zone)
     if due > now:
-        enqueue(session, "booking_reminder", event=f"{booking.id}:{start.isoformat()}", locale=booking.language,
+        event = f"{booking.id}:{start.isoformat()}:{_move_number(session, booking.id)}"
+        enqueue(session, "booking_reminder", event=event, locale=booking.language,
                 contacts=_contacts_of_booking(booking), booking_id=booking.id, due_at=due,
                 params={"starts_at": start.isoformat()})  # fmt: skip
 
 
 def _drop_pending_reminders(session: Session, booking_id: int) -> None:
+    """Messages about the booking as it was, not yet out, are not needed any more (and their text,
+    which may hold a link, goes with them)."""
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.booking_id == booking_id, OutboxMessage.kind == "booking_reminder",
-               OutboxMessage.status == "pending")
-        .values(status="cancelled", params=None)
+        .where(OutboxMessage.booking_id == booking_id,
+               OutboxMessage.kind.in_(("booking_reminder", "booking_confirmed", "booking_moved")),
+               OutboxMessage.status.in_(("pending", "sending")))
+        .values(status="cancelled", body=None, subject=None)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
 
@@ -105,7 +119,8 @@ def _drop_pending_reminders(session: Session, booking_id: int) -> None:
 def booking_moved(session: Session, booking, zone: str, now: datetime) -> None:
     start = clock.utc(booking.starts_at)
     _drop_pending_reminders(session, booking.id)
-    enqueue(session, "booking_moved", event=f"{booking.id}:{start.isoformat()}", locale=booking.language,
+    event = f"{booking.id}:{start.isoformat()}:{_move_number(session, booking.id)}"
+    enqueue(session, "booking_moved", event=event, locale=booking.language,
             contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
     _remind(session, booking, start, zone, now)
 

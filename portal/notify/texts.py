@@ -77,3 +77,35 @@ def render(
         subject = str(EMAIL_SUBJECTS[kind]) % {"reference": values.get("reference", "")}
         signature = str(EMAIL_SIGNATURE) % {"service": service, "phone": phone}
     return sms, subject, f"{sms}\n\n{signature}\n"
+
+
+def too_long(
+    base_url: str, locales, kinds, *, service: str = "", phone: str = ""
+) -> list[tuple[str, str, int]]:
+    """(locale, kind, segments) of every message that would need more than two SMS segments with
+    this public address: the texts leave about 60 letters for words in two UCS-2 segments, so a
+    long address can push the tightest languages over (checked when the worker starts)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    sample = datetime(2026, 12, 24, 10, 30, tzinfo=ZoneInfo("Europe/Oslo"))
+    over = []
+    for locale in locales:
+        for kind in kinds:
+            link = (
+                f"{base_url}/{locale.code}/book/"
+                if kind in ("booking_cancelled", "booking_closed")
+                else f"{base_url}/k/{'x' * 22}"
+            )
+            values = {
+                "when": short_when(sample, locale.gettext),
+                "reference": "TB-7K3M-Q9TD",
+                "link": link,
+            }
+            sms, _subject, _body = render(
+                kind, locale.gettext, values, service=service, phone=phone
+            )
+            parts = segments(sms)[1]
+            if parts > 2:
+                over.append((locale.code, kind, parts))
+    return over

@@ -67,10 +67,7 @@ def _values(session: Session, message: OutboxMessage) -> dict | None:
         if booking is None:
             return None
         start = clock.utc(booking.starts_at)
-        if message.kind == "booking_reminder" and (
-            booking.status != "active"
-            or (message.params or {}).get("starts_at") != start.isoformat()
-        ):
+        if _stale(message, booking):
             return None
         if message.kind in ("booking_cancelled", "booking_closed"):
             link = f"{base}/{locale.code}/book/"
@@ -88,13 +85,31 @@ def _values(session: Session, message: OutboxMessage) -> dict | None:
     return {"reference": case.reference, "link": link}
 
 
+ABOUT_AN_ACTIVE_BOOKING = ("booking_confirmed", "booking_moved", "booking_reminder")
+
+
+def _stale(message: OutboxMessage, booking) -> bool:
+    """A message about a booking as it no longer is: a confirmation or reminder of a booking
+    cancelled since, a reminder of a time the booking was moved away from."""
+    if message.kind in ABOUT_AN_ACTIVE_BOOKING and booking.status != "active":
+        return True
+    wanted = (message.params or {}).get("starts_at")
+    return message.kind == "booking_reminder" and wanted != clock.utc(booking.starts_at).isoformat()
+
+
 def _write_text(session: Session, message: OutboxMessage) -> bool:
-    """Render the message once (False: it is no longer needed, and is cancelled)."""
+    """Render the message once (False: it is no longer needed, and is cancelled). A text written
+    on an earlier attempt is checked again: the booking may have changed since."""
     if message.body is not None:
+        booking = session.get(Booking, message.booking_id) if message.booking_id else None
+        if booking is not None and _stale(message, booking):
+            message.status, message.body, message.subject = "cancelled", None, None
+            session.commit()
+            return False
         return True
     values = _values(session, message)
     if values is None:
-        message.status, message.params = "cancelled", None
+        message.status = "cancelled"
         session.commit()
         return False
     locale = i18n.get_locale_by_code(message.locale) or i18n.get_locale_by_code("nb")
@@ -121,7 +136,7 @@ def _finish(
         message.next_attempt_at = now + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
         session.commit()
         return
-    message.body = message.params = None  # private links leave the database with the message
+    message.body = None  # private links leave the database with the message (params hold none)
     message.subject = message.subject and "—"
     session.commit()
 
@@ -153,7 +168,21 @@ def send_due(
             )
             counts["failed"] += 1
             continue
-        if not _write_text(session, message):
+        try:
+            written = _write_text(session, message)
+        except Exception:  # noqa: BLE001 - a broken translation must not stop the other messages
+            log.exception("outbox %s: the text could not be written", message.id)
+            session.rollback()
+            message = session.get(OutboxMessage, message_id, populate_existing=True)
+            _finish(
+                session,
+                message,
+                now,
+                TransportError("the text could not be written", permanent=True),
+            )
+            counts["failed"] += 1
+            continue
+        if not written:
             counts["cancelled"] += 1
             continue
         try:

@@ -56,9 +56,13 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
 
 
 def renew_token(session: Session, draft: Draft) -> str:
-    """Give the draft a new private token; the old link stops working."""
+    """Give the draft a new private token; the old link stops working, and so do short links
+    sent by SMS or e-mail (each works until it is used once)."""
+    from portal.notify.models import ShortLink
+
     token = new_token()
     draft.token_hash = token_hash(token)
+    session.execute(delete(ShortLink).where(ShortLink.draft_id == draft.id))
     session.commit()
     return token
 

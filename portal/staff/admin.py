@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "closure_viewed": _l("Viewed the bookings hit by a closure"),
     "routing_changed": _l("Changed where a type of case goes"),
     "message_retried": _l("Sent a failed message again"),
+    "messages_viewed": _l("Viewed the messages by SMS and e-mail"),
     "closure_bookings_cancelled": _l("Cancelled the bookings on closed days and told the people"),
     "audit_log_viewed": _l("Viewed the audit log"),
 }

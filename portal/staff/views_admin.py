@@ -261,6 +261,10 @@ def outbox():
     if state not in STATES:
         state = "failed"
     session = get_session()
+    audit.record(
+        session, "messages_viewed", actor=current_user, details={"state": state}
+    )  # phone numbers
+    session.commit()
     return render_template(
         "staff/admin/outbox.html", state=state, counts=notify_admin.counts_by_state(session),
         messages=notify_admin.messages_in_state(session, state), can_retry=notify_admin.can_retry,
