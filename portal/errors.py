@@ -49,6 +49,18 @@ def _server_error(error):
         return PLAIN_500, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _log_exception(exc_info) -> None:
+    """Flask's own message names the path; a short link's path holds its private token."""
+    from flask import current_app
+
+    from portal.access_log import redact
+
+    current_app.logger.error(
+        "Exception on %s [%s]", redact(request.path), request.method, exc_info=exc_info
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.log_exception = _log_exception
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

@@ -79,3 +79,10 @@ def test_other_client_errors_get_a_translated_page(make_app):
     response = app.test_client().get("/ps/upload-test")
     assert response.status_code == 413
     assert '<html lang="ps" dir="rtl">' in response.get_data(as_text=True)
+
+
+def test_a_failing_short_link_is_logged_without_its_token(app, caplog):
+    """Flask names the failing path in its error log; a short link's path is its private token."""
+    with app.test_request_context("/k/abcdefghijklmnopqrstuv"):
+        app.log_exception((RuntimeError, RuntimeError("boom"), None))
+    assert "abcdefghijklmnopqrstuv" not in caplog.text and "/k/…" in caplog.text
