@@ -155,45 +155,41 @@ def send_due(
     ).all()
     session.commit()
     for message_id in ids:
-        if not _claim(session, message_id, now):
-            continue  # another worker took it
-        # Fresh from the database: the claim's UPDATE does not touch a copy the session holds.
-        message = session.get(OutboxMessage, message_id, populate_existing=True)
-        if message.attempts > MAX_ATTEMPTS:  # claimed again and again by workers that died
-            _finish(
-                session,
-                message,
-                now,
-                TransportError("the worker stopped while sending", permanent=True),
-            )
-            counts["failed"] += 1
-            continue
-        try:
-            written = _write_text(session, message)
-        except Exception:  # noqa: BLE001 - a broken translation must not stop the other messages
-            log.exception("outbox %s: the text could not be written", message.id)
-            session.rollback()
-            message = session.get(OutboxMessage, message_id, populate_existing=True)
-            _finish(
-                session,
-                message,
-                now,
-                TransportError("the text could not be written", permanent=True),
-            )
-            counts["failed"] += 1
-            continue
-        if not written:
-            counts["cancelled"] += 1
-            continue
-        try:
-            transports[message.channel].send(message)
-        except Exception as error:  # noqa: BLE001 - one bad message must not stop the others
-            if not isinstance(error, TransportError):
-                error = TransportError(f"unexpected: {type(error).__name__}")
-            log.warning("outbox %s: %s (attempt %s)", message.id, error, message.attempts)
-            _finish(session, message, now, error)
-            counts["failed" if message.status == "failed" else "retry"] += 1
-        else:
-            _finish(session, message, now, None)
-            counts["sent"] += 1
+        outcome = _deliver(session, message_id, transports, now)
+        if outcome is not None:
+            counts[outcome] += 1
     return counts
+
+
+def _deliver(session: Session, message_id: int, transports: dict, now: datetime) -> str | None:
+    """One message: "sent", "retry", "failed" or "cancelled"; None when another worker has it."""
+    if not _claim(session, message_id, now):
+        return None
+    # Fresh from the database: the claim's UPDATE does not touch a copy the session holds.
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    if message.attempts > MAX_ATTEMPTS:  # claimed again and again by workers that died
+        return _fail(session, message, now, "the worker stopped while sending")
+    try:
+        written = _write_text(session, message)
+    except Exception:  # noqa: BLE001 - a broken translation must not stop the other messages
+        log.exception("outbox %s: the text could not be written", message_id)
+        session.rollback()
+        message = session.get(OutboxMessage, message_id, populate_existing=True)
+        return _fail(session, message, now, "the text could not be written")
+    if not written:
+        return "cancelled"
+    try:
+        transports[message.channel].send(message)
+    except Exception as error:  # noqa: BLE001 - one bad message must not stop the others
+        if not isinstance(error, TransportError):
+            error = TransportError(f"unexpected: {type(error).__name__}")
+        log.warning("outbox %s: %s (attempt %s)", message.id, error, message.attempts)
+        _finish(session, message, now, error)
+        return "failed" if message.status == "failed" else "retry"
+    _finish(session, message, now, None)
+    return "sent"
+
+
+def _fail(session: Session, message: OutboxMessage, now: datetime, reason: str) -> str:
+    _finish(session, message, now, TransportError(reason, permanent=True))
+    return "failed"
