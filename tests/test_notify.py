@@ -489,3 +489,55 @@ def test_a_long_public_address_is_reported_before_it_costs_three_segments(app):
         long_address = "https://flyktningtjenesten.nordre-follo.kommune.no"
         over = texts.too_long(long_address, LOCALES, KINDS)
     assert over and all(parts == 3 for _code, _kind, parts in over)
+
+
+def test_no_message_of_any_kind_carries_id_numbers_notes_or_names(app, forms, client):
+    """Every kind, SMS and e-mail, rendered from real data full of things that must stay home."""
+    from portal.appointments import services
+    from tests.conftest import StaffLogin
+    from tests.registration_data import STEPS, fill_in
+
+    sms, email = Recorder(), Recorder()
+    secret_note = "Mitt fødselsnummer er 15076500565 og DUF 201212345678"
+    profile = app.extensions["profile"]
+    with app.app_context():
+        booking, token = services.book(
+            profile, MONDAY_0800, details(email="olena@example.org", note=secret_note), NOW
+        )
+    _send(app, NOW, sms=sms, email=email)
+    with app.app_context():
+        services.move(profile, token, MONDAY_0800 + timedelta(hours=1), NOW)
+    _send(
+        app, datetime(2030, 1, 6, 16, 1, tzinfo=UTC), sms=sms, email=email
+    )  # moved, then the reminder
+    with app.app_context():
+        services.cancel(token, NOW)
+    fill_in(forms, lang="uk")
+    forms.post("/uk/family-registration/submit", {"confirm": "y"})
+    caseworker = StaffLogin(app, app.test_client())
+    caseworker.as_role("caseworker")
+    [case_id] = {r.case_id for r in _rows(app) if r.case_id}
+    with app.app_context():
+        from portal.cases.models import Case
+
+        reference = db.get_session().get(Case, case_id).reference
+    page = f"/staff/cases/{reference}"
+    caseworker.forms.post(
+        f"{page}/message", {"message": "Ta med passet. " + secret_note}, token_from=page
+    )
+    caseworker.forms.post(f"{page}/note", {"note": "Internt: " + secret_note}, token_from=page)
+    _send(app, datetime(2030, 1, 6, 16, 2, tzinfo=UTC), sms=sms, email=email)
+    sent_kinds = {r.kind for r in _rows(app, status="sent")}
+    assert sent_kinds == {"booking_confirmed", "booking_moved", "booking_reminder", "booking_cancelled",
+                          "registration_received", "caseworker_message"}  # fmt: skip
+    assert {r for _c, r, _b, _s in email.sent} == {"olena@example.org"}
+    bodies = [body + (subject or "") for _c, _r, body, subject in sms.sent + email.sent]
+    forbidden = [
+        "15076500565", "201212345678", "Ta med passet", "Internt", "Mitt fødselsnummer",
+        STEPS["reference-person"]["national_id"], STEPS["family-members/0"]["duf_number"],
+        STEPS["family-members/0"]["duf_number"].replace(" ", ""), STEPS["reference-person"]["full_name"],
+        STEPS["family-members/0"]["passport_name"], "Olena Petrenko", "Олена",
+    ]  # fmt: skip
+    for body in bodies:
+        for secret in forbidden:
+            assert secret not in body, (secret, body)
