@@ -262,6 +262,25 @@ def outbox_list(state):
         )
 
 
+# --- backup -------------------------------------------------------------------------------
+@click.command("backup")
+@click.option("--to", "target", type=click.Path(dir_okay=False), default=None,
+              help="The file to write (default: instance/backups/portal-<time>.db).")  # fmt: skip
+@with_appcontext
+def backup_command(target):
+    """A consistent copy of the running SQLite database (online backup API)."""
+    from pathlib import Path
+
+    from portal.backup import BackupError, backup_sqlite, default_target
+
+    path = Path(target) if target else default_target(current_app.config["INSTANCE_DIR"])
+    try:
+        written = backup_sqlite(db.get_engine(), path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {written}")
+
+
 # --- retention ----------------------------------------------------------------------------
 @click.command("purge")
 @with_appcontext
@@ -291,3 +310,4 @@ def register_commands(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     app.cli.add_command(purge_command)
+    app.cli.add_command(backup_command)
