@@ -283,19 +283,54 @@ def backup_command(target):
 
 # --- retention ----------------------------------------------------------------------------
 @click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
 @with_appcontext
-def purge_command():
-    """Delete what is past its retention: expired drafts, old and cancelled bookings, finished
-    messages."""
-    deleted = purge_expired_drafts(db.get_session())
-    click.echo(f"Deleted {deleted} expired draft(s).")
-    days = get_profile().booking_retention_days
-    bookings = booking_services.purge_old_bookings(db.get_session(), clock.now(), days)
-    click.echo(f"Deleted {bookings} booking(s) more than {days} days past.")
-    from portal.notify.outbox import purge_finished
+def purge_command(dry_run):
+    """Enforce retention (run daily): expired drafts, bookings and finished messages past the
+    profile's days, closed cases anonymised, old audit entries deleted."""
+    from sqlalchemy import func, select
 
-    messages = purge_finished(db.get_session(), clock.now(), days)
-    click.echo(f"Deleted {messages} finished message(s) older than {days} days.")
+    from portal import retention
+    from portal.appointments.models import Booking
+    from portal.notify.models import OutboxMessage
+    from portal.notify.outbox import finished_before, purge_finished
+    from portal.registration.models import Draft
+
+    session, profile, now = db.get_session(), get_profile(), clock.now()
+    days, case_days, audit_days = (
+        profile.booking_retention_days,
+        profile.case_retention_days,
+        profile.audit_retention_days,
+    )
+    cases = retention.closed_cases_due(session, now, case_days)
+    if dry_run:
+
+        def count(model, condition) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(condition))
+
+        click.echo(f"Would delete {count(Draft, Draft.expires_at <= now)} expired draft(s).")
+        click.echo(
+            f"Would delete {count(Booking, booking_services.past_retention(now, days))} booking(s) more than {days} days past."
+        )
+        click.echo(
+            f"Would delete {count(OutboxMessage, finished_before(now, days))} finished message(s) older than {days} days."
+        )
+        click.echo(f"Would anonymise {len(cases)} case(s) closed more than {case_days} days ago.")
+        click.echo(
+            f"Would delete {retention.old_audit_entries(session, now, audit_days)} audit entries older than {audit_days} days."
+        )
+        return
+    click.echo(f"Deleted {purge_expired_drafts(session)} expired draft(s).")
+    bookings = booking_services.purge_old_bookings(session, now, days)
+    click.echo(f"Deleted {bookings} booking(s) more than {days} days past.")
+    click.echo(
+        f"Deleted {purge_finished(session, now, days)} finished message(s) older than {days} days."
+    )
+    retention.anonymise_cases(session, cases)
+    audit_deleted = retention.delete_old_audit_entries(session, now, audit_days)
+    session.commit()
+    click.echo(f"Anonymised {len(cases)} case(s) closed more than {case_days} days ago.")
+    click.echo(f"Deleted {audit_deleted} audit entries older than {audit_days} days.")
     db.refresh_statistics()
 
 

@@ -63,6 +63,9 @@ class Profile:
     booking: BookingRules
     # Days a booking is kept after its time (or after it was cancelled): then `portal purge` deletes it.
     booking_retention_days: int = 30
+    # Days after closing that a case is anonymised, and days the audit log is kept.
+    case_retention_days: int = 365
+    audit_retention_days: int = 730
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)
@@ -125,6 +128,8 @@ def parse(data: dict) -> Profile:
             case_routing=routing,
             booking=booking,
             booking_retention_days=int(data.get("retention", {}).get("bookings_days_after", 30)),
+            case_retention_days=int(data.get("retention", {}).get("cases_days_after_closed", 365)),
+            audit_retention_days=int(data.get("retention", {}).get("audit_days", 730)),
         )
     except KeyError as error:
         raise ProfileError(f"the profile lacks {error}") from error

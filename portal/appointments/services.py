@@ -243,14 +243,17 @@ def add_closure(
     return closure, bookings_on_days(session, first, last, zone)
 
 
+def past_retention(now: datetime, days: int):
+    """Bookings whose time, or whose cancellation, is more than `days` ago."""
+    cutoff = now - timedelta(days=days)
+    return (Booking.starts_at < cutoff) | (
+        (Booking.status == "cancelled") & (Booking.cancelled_at < cutoff)
+    )
+
+
 def purge_old_bookings(session: Session, now: datetime, days: int) -> int:
     """Delete bookings whose time, or whose cancellation, is more than `days` ago."""
-    cutoff = now - timedelta(days=days)
-    old = select(Booking.id).where(
-        (Booking.starts_at < cutoff)
-        | ((Booking.status == "cancelled") & (Booking.cancelled_at < cutoff))
-    )
-    ids = session.scalars(old).all()
+    ids = session.scalars(select(Booking.id).where(past_retention(now, days))).all()
     if ids:
         session.execute(delete(DeskReservation).where(DeskReservation.booking_id.in_(ids)))
         session.execute(delete(Booking).where(Booking.id.in_(ids)))

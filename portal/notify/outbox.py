@@ -162,16 +162,17 @@ def messages_for(session: Session, *, booking_id=None, case_id=None) -> list[Out
     return list(session.scalars(query))
 
 
+def finished_before(now: datetime, days: int):
+    return OutboxMessage.status.in_(("sent", "failed", "cancelled")) & (
+        OutboxMessage.created_at < now - timedelta(days=days)
+    )
+
+
 def purge_finished(session: Session, now: datetime, days: int) -> int:
     """Forget finished messages (sent, failed, cancelled) after `days`: who was sent what is
     personal data too. Waiting messages stay."""
     from sqlalchemy import delete
 
-    result = session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.status.in_(("sent", "failed", "cancelled")),
-            OutboxMessage.created_at < now - timedelta(days=days),
-        )
-    )
+    result = session.execute(delete(OutboxMessage).where(finished_before(now, days)))
     session.commit()
     return result.rowcount

@@ -1,0 +1,66 @@
+"""Retention (`portal purge`): closed cases anonymised after the profile's days, old audit entries
+deleted, and a dry run that counts without changing anything."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from portal import audit, clock, db
+from portal.audit.models import AuditEntry
+from portal.cases.models import Case, CaseEvent
+from portal.registration.models import Registration
+from tests.case_factory import make_case
+
+
+def _age(app, reference, days):
+    """Close the case `days` ago (its status change, as the timeline records it)."""
+    with app.app_context():
+        session = db.get_session()
+        case = session.scalars(select(Case).where(Case.reference == reference)).one()
+        case.status = "completed"
+        case.events.append(CaseEvent(kind="status_changed", status="completed", visible_to_applicant=True,
+                                     details={"text": "Takk, saken er ferdig"},
+                                     created_at=clock.now() - timedelta(days=days)))  # fmt: skip
+        session.commit()
+
+
+def _count(app, model):
+    with app.app_context():
+        return db.get_session().scalar(select(func.count()).select_from(model))
+
+
+def test_purge_anonymises_old_closed_cases_and_deletes_old_audit_entries(app, runner):
+    old = make_case(app, name="Old Closed")
+    recent = make_case(app, name="Recently Closed")
+    still_open = make_case(app, name="Still Open")
+    _age(app, old, days=400)
+    _age(app, recent, days=10)
+    with app.app_context():
+        session = db.get_session()
+        audit.record(session, "case_viewed", target_type="case", target_id=old).at = (
+            clock.now() - timedelta(days=800)
+        )
+        audit.record(session, "case_viewed", target_type="case", target_id=recent)
+        session.commit()
+
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert (
+        "Would anonymise 1 case(s)" in dry.output and "Would delete 1 audit entries" in dry.output
+    )
+    assert _count(app, Registration) == 3 and _count(app, AuditEntry) == 2  # nothing changed
+
+    done = runner.invoke(args=["purge"])
+    assert "Anonymised 1 case(s)" in done.output and "Deleted 1 audit entries" in done.output
+    with app.app_context():
+        session = db.get_session()
+        cases = {c.reference: c for c in session.scalars(select(Case))}
+        assert (
+            cases[old].applicant_name is None and cases[old].status == "completed"
+        )  # the envelope stays
+        assert cases[recent].applicant_name == "Recently Closed"
+        assert cases[still_open].applicant_name == "Still Open"
+        assert all(e.details is None for e in cases[old].events)
+        assert session.scalars(select(Registration.case_id)).all().count(cases[old].id) == 0
+    assert _count(app, AuditEntry) == 1
+    again = runner.invoke(args=["purge", "--dry-run"])
+    assert "Would anonymise 0 case(s)" in again.output  # anonymised once
