@@ -18,7 +18,14 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import free_port, percentile, portal_cli, request, start_gunicorn  # noqa: E402
+from bench.common import (  # noqa: E402
+    free_port,
+    percentile,
+    portal_cli,
+    request,
+    reset_postgresql,
+    start_gunicorn,
+)
 
 POSTGRES = os.environ.get(
     "PORTAL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -99,14 +106,7 @@ def overbooked(database_url: str, desks: int) -> int:
 
 
 def bench(name, database_url, args) -> int:
-    from sqlalchemy import create_engine, inspect, text
-
-    if database_url.startswith("postgresql"):
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            for table in inspect(connection).get_table_names():
-                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-        engine.dispose()
+    reset_postgresql(database_url)
     env = {"PORTAL_DATABASE_URL": database_url, "PORTAL_RATELIMIT_ENABLED": "0",
            "PORTAL_SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
            "PORTAL_LOG_LEVEL": "WARNING"}  # fmt: skip

@@ -54,3 +54,16 @@ def percentile(sorted_values: list[float], share: float) -> float:
 def portal_cli(env: dict, *args: str) -> None:
     subprocess.run([str(VENV_BIN / "portal"), *args], cwd=ROOT, env={**os.environ, **env},
                    check=True, capture_output=True)  # fmt: skip
+
+
+def reset_postgresql(database_url: str) -> None:
+    """Drop every table of a PostgreSQL benchmark database (SQLite runs get a new file)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    if not database_url.startswith("postgresql"):
+        return
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        for table in inspect(connection).get_table_names():
+            connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+    engine.dispose()

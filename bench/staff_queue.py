@@ -26,6 +26,7 @@ from bench.common import (  # noqa: E402
     percentile,
     portal_cli,
     request,
+    reset_postgresql,
     start_gunicorn,
 )
 
@@ -42,17 +43,6 @@ FILTERS = {
     "reference search": {"search": "FG-2222-2222", "status": "all"},
 }
 TARGET_P50_MS = 100
-
-
-def _reset(database_url: str) -> None:
-    from sqlalchemy import create_engine, inspect, text
-
-    if database_url.startswith("postgresql"):
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            for table in inspect(connection).get_table_names():
-                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-        engine.dispose()
 
 
 def seed(database_url: str, count: int) -> None:
@@ -114,7 +104,7 @@ def _timings(port, path, cookie, rounds) -> list[float]:
 
 
 def bench(name: str, database_url: str, args) -> bool:
-    _reset(database_url)
+    reset_postgresql(database_url)
     env = {"PORTAL_DATABASE_URL": database_url, "PORTAL_RATELIMIT_ENABLED": "0",
            "PORTAL_SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
            "PORTAL_STAFF_TOTP_REQUIRED": "false", "PORTAL_LOG_LEVEL": "WARNING"}  # fmt: skip

@@ -68,7 +68,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["format_datetime"] = format_datetime
     app.jinja_env.globals["format_when"] = format_when
     app.jinja_env.filters["iso_utc"] = lambda moment: clock.utc(moment).isoformat()
-    app.jinja_env.filters["iso_utc_dt"] = clock.utc  # SQLite's naive datetimes are UTC
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -186,11 +186,10 @@ def find_booking(session: Session, token: str | None) -> Booking | None:
         select(Booking).where(Booking.manage_token_hash == token_hash(token))
     ).first()
     if booking is None:
-        from portal.notify.links import find_short_link
+        from portal.notify.links import short_link_target
 
-        link = find_short_link(session, token)
-        if link is not None and link.booking_id is not None:
-            booking = session.get(Booking, link.booking_id)
+        booking_id = short_link_target(session, token, "booking_id")
+        booking = session.get(Booking, booking_id) if booking_id else None
     return booking
 
 

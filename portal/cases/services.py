@@ -56,11 +56,11 @@ def case_for_status_token(
     query = select(Case).where(Case.status_token_hash == token_hash(token))
     case = session.scalars(query.with_for_update() if for_update else query).first()
     if case is None:  # a short link from a text message opens the same page
-        from portal.notify.links import find_short_link
+        from portal.notify.links import short_link_target
 
-        link = find_short_link(session, token)
-        if link is not None and link.case_id is not None:
-            query = select(Case).where(Case.id == link.case_id)
+        case_id = short_link_target(session, token, "case_id")
+        if case_id is not None:
+            query = select(Case).where(Case.id == case_id)
             case = session.scalars(query.with_for_update() if for_update else query).first()
     return case
 

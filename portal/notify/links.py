@@ -38,6 +38,13 @@ def find_short_link(session: Session, token: str | None) -> ShortLink | None:
     ).first()
 
 
+def short_link_target(session: Session, token: str | None, column: str) -> int | None:
+    """The booking_id, case_id or draft_id a short link opens, or None: the one place where the
+    long-link lookups of bookings, cases and drafts fall back to short links."""
+    link = find_short_link(session, token)
+    return getattr(link, column) if link is not None else None
+
+
 @bp.get("/k/<token>")
 @limiter.limit(lookup_limit, deduct_when=not_found)
 def follow(token: str):

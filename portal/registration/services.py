@@ -45,11 +45,10 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
         return None
     draft = session.scalars(select(Draft).where(Draft.token_hash == token_hash(token))).first()
     if draft is None:  # a short link from a text message opens the same draft
-        from portal.notify.links import find_short_link
+        from portal.notify.links import short_link_target
 
-        link = find_short_link(session, token)
-        if link is not None and link.draft_id is not None:
-            draft = session.get(Draft, link.draft_id)
+        draft_id = short_link_target(session, token, "draft_id")
+        draft = session.get(Draft, draft_id) if draft_id else None
     if draft is None or _aware(draft.expires_at) <= _now():
         return None
     return draft

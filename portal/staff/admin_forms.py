@@ -40,7 +40,7 @@ EMAIL = CleanStringField(
 
 
 class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (rendered by templates/staff/admin/_fields.html)."""
+    """Several choices as checkboxes (rendered by the checkboxes macro of _macros/forms.html)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
