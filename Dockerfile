@@ -15,7 +15,9 @@ COPY portal ./portal
 COPY templates ./templates
 COPY translations ./translations
 COPY deploy ./deploy
-RUN pip install . && portal translations compile
+# Editable: the package finds templates/ and translations/ beside it (portal.config.ROOT); a
+# plain install would look for them in site-packages and send untranslated messages.
+RUN pip install --editable . && portal translations compile
 
 USER ankomst
 EXPOSE 8000

@@ -9,10 +9,11 @@ worker_class = "sync"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# %(U)s is the path without the query string, so nothing private in a query reaches the log.
+# The app writes one line per request itself, with its request id, as text or JSON
+# (PORTAL_LOG_FORMAT; portal/logs.py), so gunicorn's access log stays off. Turned on by hand, it
+# keeps to the path without the query string (%(U)s) and redacts short-link tokens.
+accesslog = None
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'
-accesslog = "-"
-# Short links carry their private token in the path (/k/<token>): logged as /k/… instead.
 logger_class = "portal.access_log.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"

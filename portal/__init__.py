@@ -17,6 +17,7 @@ from portal import (
     health,
     i18n,
     limits,
+    logs,
     notify,
     page_cache,
     pages,
@@ -53,13 +54,17 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     portal_config.validate(app.config)
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         # Not X-Forwarded-Host: absolute links come from PORTAL_BASE_URL, not from headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    # Outermost: a trusted proxy's request id is taken over, so its log and ours line up.
+    app.wsgi_app = logs.RequestLogMiddleware(
+        app.wsgi_app, trust_incoming_id=app.config["TRUSTED_PROXIES"] > 0
+    )
 
     app.extensions["static_versions"] = {}
     app.jinja_env.globals["static_url"] = _static_url

@@ -35,6 +35,8 @@ def from_environment(environ=None) -> dict:
         "PAGE_CACHE": _flag(env.get("PORTAL_PAGE_CACHE"), default=True),
         "SESSION_COOKIE_SECURE": _flag(env.get("PORTAL_COOKIE_SECURE"), default=production),
         "LOG_LEVEL": env.get("PORTAL_LOG_LEVEL", "INFO"),
+        # text (one readable line per record) or json (one object per line, for a log collector).
+        "LOG_FORMAT": env.get("PORTAL_LOG_FORMAT") or "text",
         # How many reverse proxies in front of the app may set X-Forwarded-* (0: trust none).
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES") or 0),
         # The public address (https://ankomst.example.no): absolute links never trust the Host header.
@@ -120,6 +122,8 @@ def validate(config: dict) -> None:
         raise ConfigError("PORTAL_NOTIFY_EMAIL=smtp needs PORTAL_SMTP_HOST.")
     if config.get("SMTP_SECURITY", "starttls") not in ("starttls", "tls", "none"):
         raise ConfigError("PORTAL_SMTP_SECURITY must be starttls, tls or none.")
+    if config.get("LOG_FORMAT", "text") not in ("text", "json"):
+        raise ConfigError("PORTAL_LOG_FORMAT must be text or json.")
     if config.get("PORTAL_ENV") not in MODES:
         raise ConfigError(
             f"PORTAL_ENV must be one of {', '.join(MODES)}, not {config.get('PORTAL_ENV')!r}."

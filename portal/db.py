@@ -33,7 +33,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    # hide_parameters: an error's message (and so the log) names the statement, never the values
+    # a person typed.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -83,15 +85,14 @@ def serialised_session() -> Session:
     return Session(bind=engine, expire_on_commit=False)
 
 
-def ping() -> bool:
-    """True when the database answers and has been migrated (an empty SQLite file is not healthy)."""
+def schema_revision() -> str | None:
+    """The migration the database is at; None when it does not answer or was never migrated."""
     try:
         with get_engine().connect() as connection:
-            connection.execute(text("SELECT version_num FROM alembic_version")).one()
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        current_app.logger.warning("database ping failed", exc_info=True)
-        return False
-    return True
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        current_app.logger.warning("database check failed", exc_info=True)
+        return None
 
 
 def refresh_statistics() -> None:

@@ -1,11 +1,22 @@
 """Translated error pages that never show a stack trace."""
 
-from flask import Flask, g, make_response, render_template, request
+import re
+
+from flask import Flask, current_app, g, make_response, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal import i18n
 
 PLAIN_500 = "500 Internal Server Error / Intern feil\n"
+PLAIN_503 = "503 Service Unavailable / Tjenesten er midlertidig utilgjengelig\n"
+# The database cannot be reached, is locked for too long or its disk is full: a passing trouble,
+# not a bug (an IntegrityError or a ProgrammingError stays a 500).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+RETRY_AFTER_SECONDS = 120
+# Never written back into a page: a password or a one-time code must be typed again.
+SECRET_FIELD = re.compile(r"password|code", re.IGNORECASE)
 
 
 def _pick_locale() -> None:
@@ -49,6 +60,34 @@ def _server_error(error):
         return PLAIN_500, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def kept_form_fields() -> list[tuple[str, str]]:
+    """What the person sent with a form that could not be saved, to send again unchanged
+    (their CSRF token and the button they pressed included; passwords and codes left out)."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if not SECRET_FIELD.search(name)
+    ]
+
+
+def _database_unavailable(error):
+    """A translated 503 page; a form that was being sent comes back on it, ready to send again."""
+    current_app.logger.warning("database unavailable: %s", getattr(error, "orig", error))
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    try:
+        _pick_locale()
+        page = render_template(
+            "errors/503.html",
+            kept_fields=kept_form_fields(),
+            send_again_to=request.full_path.rstrip("?"),
+        )
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
+        return PLAIN_503, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
+    return page, 503, headers
+
+
 def _log_exception(exc_info) -> None:
     """Flask's own message names the path; a short link's path holds its private token."""
     from flask import current_app
@@ -64,3 +103,5 @@ def init_app(app: Flask) -> None:
     app.log_exception = _log_exception
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, _database_unavailable)

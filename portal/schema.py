@@ -7,6 +7,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from portal.db import Base
@@ -50,6 +51,11 @@ def _migration_connection(engine: Engine):
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")
+
+
+def head_revision() -> str:
+    """The newest migration: the schema this code expects."""
+    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

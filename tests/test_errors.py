@@ -48,23 +48,11 @@ def test_405_is_a_translated_page(client):
     assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
 
 
-def test_healthz_reports_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": True}
-    assert response.headers["Cache-Control"] == "no-store"
-
-
-def test_healthz_fails_when_the_database_is_unreachable(app):
-    app.extensions["db_engine"] = create_engine("sqlite:////nonexistent-dir/x/portal.db")
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json()["database"] is False
-
-
-def test_healthz_fails_on_an_unmigrated_database(app, tmp_path):
+def test_readyz_fails_on_an_unmigrated_database(app, tmp_path):
     app.extensions["db_engine"] = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    assert app.test_client().get("/healthz").status_code == 503
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable or not migrated"
 
 
 def test_other_client_errors_get_a_translated_page(make_app):

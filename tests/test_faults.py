@@ -1,0 +1,194 @@
+"""Bad days: the database unreachable, its disk full, the schema behind the code. People get a
+translated 503 page and keep what they typed; /healthz and /readyz tell operators."""
+
+import html
+import os
+import re
+import subprocess
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import select, text
+
+from portal import db, schema
+from portal.registration.models import Draft
+from tests.conftest import TEST_DATABASE_URL
+from tests.registration_data import STEPS, fill_in
+
+HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+SEND_AGAIN_FORM = re.compile(r'<form method="post" action="([^"]+)">')
+
+
+def unreachable_engine():
+    """An engine for a database that is not there, of the kind the suite runs on."""
+    if TEST_DATABASE_URL:
+        return db.make_engine("postgresql+psycopg://postgres@127.0.0.1:9/test?connect_timeout=2")
+    return db.make_engine("sqlite:////nonexistent-directory/portal.db")
+
+
+@contextmanager
+def database_down(app):
+    """The database goes away while the app runs, and comes back afterwards."""
+    working = app.extensions["db_engine"]
+    app.extensions["db_engine"] = unreachable_engine()
+    try:
+        yield
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["db_engine"] = working
+
+
+def kept_form(page: str) -> tuple[str, dict]:
+    """The address and fields of the 503 page's "Send again" form, as a browser would send them."""
+    action = html.unescape(SEND_AGAIN_FORM.search(page).group(1))
+    fields = {html.unescape(n): html.unescape(v) for n, v in HIDDEN_INPUT.findall(page)}
+    return action, fields
+
+
+def draft_answers(app, step: str) -> dict | None:
+    with app.app_context():
+        draft = db.get_session().scalars(select(Draft)).one()
+        return {row.step: row.data for row in draft.steps}.get(step)
+
+
+def test_healthz_is_liveness_and_needs_no_database(app):
+    with database_down(app):
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_reports_a_ready_host(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready", "database": "ok", "rate_limits": "memory"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_reports_an_unreachable_database(app, caplog):
+    with database_down(app):
+        response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+    assert response.get_json()["database"] == "unreachable or not migrated"
+    assert "database check failed" in caplog.text
+
+
+def test_readyz_refuses_a_schema_behind_the_code(app):
+    with app.app_context():
+        schema.downgrade(db.get_engine(), "-1")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert "this code needs" in response.get_json()["database"]
+
+
+def test_a_form_sent_while_the_database_is_down_comes_back_to_send_again(app, forms, caplog):
+    fill_in(forms, lang="uk", until="reference-person")
+    token = forms.csrf_token("/uk/family-registration/reference-person")
+    answers = {**STEPS["reference-person"], "csrf_token": token, "action": "continue"}
+    with database_down(app):
+        response = forms.client.post("/uk/family-registration/reference-person", data=answers)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "120"
+    assert '<html lang="uk" dir="ltr">' in page
+    assert "Traceback" not in page and "OperationalError" not in page
+    action, fields = kept_form(page)
+    assert action == "/uk/family-registration/reference-person"
+    assert fields == answers  # everything typed, the CSRF token and the button pressed
+    assert STEPS["reference-person"]["national_id"] not in caplog.text  # values never logged
+
+    again = forms.client.post(action, data=fields)  # the database is back
+    assert again.status_code == 302
+    assert draft_answers(app, "reference-person")["full_name"] == "Petro Petrenko"
+
+
+def test_a_page_read_while_the_database_is_down_is_translated_and_offers_to_try_again(app, forms):
+    fill_in(forms, lang="ar", until="reference-person")
+    with database_down(app):
+        response = forms.client.get("/ar/family-registration/reference-person")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert '<html lang="ar" dir="rtl">' in page
+    assert 'href="/ar/family-registration/reference-person"' in page
+    assert "<form" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_passwords_are_not_written_back_into_the_page(app, client):
+    with database_down(app):
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/staff/login").get_data(as_text=True)).group(1)  # fmt: skip
+        response = client.post(
+            "/staff/login",
+            data={"csrf_token": token, "email": "a@example.org", "password": "s3cret-typed-here"},
+        )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "s3cret-typed-here" not in page
+    assert kept_form(page)[1]["email"] == "a@example.org"
+
+
+@pytest.mark.parametrize("code", ["nb", "en", "ckb", "fa-af", "ti"])
+def test_the_503_page_speaks_each_language(app, forms, code):
+    fill_in(forms, lang=code, until="registrant")
+    with database_down(app):
+        response = forms.client.get(f"/{code}/family-registration/registrant")
+    assert response.status_code == 503
+    title = re.search(r"<h1>(.*?)</h1>", response.get_data(as_text=True)).group(1)
+    if code != "en":
+        assert title != "The service is not available right now"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 4 MB file system that a test can fill (a tmpfs; mounting needs root)."""
+    if TEST_DATABASE_URL:
+        pytest.skip("disk full is a SQLite matter; PostgreSQL runs on its own server")
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system to fill needs root")
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def fill_up(directory) -> None:
+    """Write a file until the disk refuses more."""
+    with open(directory / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError:
+            pass
+
+
+def test_disk_full_on_sqlite_gives_the_503_page_and_keeps_the_answers(make_app, small_disk):
+    app = make_app(DATABASE_URL=f"sqlite:///{small_disk / 'portal.db'}")
+    client = app.test_client()
+    from tests.conftest import FormFiller
+
+    forms = FormFiller(client)
+    fill_in(forms, lang="so", until="reference-person")
+    token = forms.csrf_token("/so/family-registration/reference-person")
+    with app.app_context(), db.get_engine().connect() as connection:
+        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))  # no room left in the WAL
+    fill_up(small_disk)
+    answers = {**STEPS["reference-person"], "csrf_token": token, "action": "continue"}
+    response = client.post("/so/family-registration/reference-person", data=answers)
+    assert response.status_code == 503
+    assert '<html lang="so" dir="ltr">' in response.get_data(as_text=True)
+    action, fields = kept_form(response.get_data(as_text=True))
+    assert fields == answers
+
+    (small_disk / "filler").unlink()  # room again
+    assert client.post(action, data=fields).status_code == 302
+    assert draft_answers(app, "reference-person")["national_id"] == "15076500565"
+    app.extensions["db_engine"].dispose()
