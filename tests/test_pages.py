@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from babel import Locale
 from markupsafe import escape
 
 from portal.config import ROOT
@@ -87,11 +88,14 @@ def test_opening_hours_are_formatted_for_the_reader(client):
 
 
 def test_day_names_stay_right_whatever_was_shown_before(client):
-    """Babel 2.18 mixes up stand-alone day names once Pashto's are loaded (see formatting.py)."""
-    for code, monday in [("ps", "دونۍ"), ("nb", "mandag"), ("ku", "duşem"), ("ckb", "دووشەممە"),
-                         ("ti", "ሰኑይ"), ("uk", "понеділок")]:  # fmt: skip
+    """Babel 2.18 mixes up stand-alone day names once Pashto's are loaded (see formatting.py).
+    The expected names are CLDR's own (Babel 2.19 changed Pashto's Monday), read before any page."""
+    codes = ["ps", "nb", "ku", "ckb", "ti", "uk"]
+    monday = {code: Locale.parse(code).days["format"]["wide"][0] for code in codes}
+    assert monday["nb"] == "mandag" and monday["uk"] == "понеділок"
+    for code in codes:
         html = client.get(f"/{code}/contact").get_data(as_text=True)
-        assert re.search(rf"<dt>{monday}–", html), code
+        assert re.search(rf"<dt>{monday[code]}–", html), code
 
 
 def test_bergen_profile_changes_every_page(make_app):

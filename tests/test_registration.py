@@ -2,14 +2,14 @@
 
 import re
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from portal import db
+from portal import clock, db
 from portal.cases.models import Case, CaseEvent
 from portal.registration.models import Draft, DraftStep, Registration
 from tests.registration_data import STEPS, fill_in
@@ -71,7 +71,7 @@ def test_a_complete_registration_becomes_a_case(app, forms, lang):
         assert (case.type, case.status, case.department, case.locale) == (
             "family_reunification", "received", "settlement", lang
         )  # fmt: skip
-        assert case.due_date == date.today() + timedelta(days=14)
+        assert case.due_date == clock.today() + timedelta(days=14)  # the office's day (Oslo)
         assert [event.kind for event in case.events] == ["received"]
         registration = session.scalars(select(Registration)).one()
         assert registration.answers["reference-person"]["national_id"] == "15076500565"
