@@ -98,6 +98,9 @@ def defaults() -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "DRAFT_DAYS": 14,
+        # /readyz calls a SQLite host unready below this much free disk: the next form would get
+        # "database or disk is full".
+        "SQLITE_MIN_FREE_BYTES": 16 * 1024 * 1024,
         # Staff login: per-address rate limit, and a lockout per account kept in the database.
         "RATELIMIT_LOGINS": "20 per minute; 200 per hour",
         "STAFF_LOCKOUT_ATTEMPTS": 5,

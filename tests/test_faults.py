@@ -171,7 +171,9 @@ def fill_up(directory) -> None:
 
 
 def test_disk_full_on_sqlite_gives_the_503_page_and_keeps_the_answers(make_app, small_disk):
-    app = make_app(DATABASE_URL=f"sqlite:///{small_disk / 'portal.db'}")
+    app = make_app(
+        DATABASE_URL=f"sqlite:///{small_disk / 'portal.db'}", SQLITE_MIN_FREE_BYTES=1024 * 1024
+    )
     client = app.test_client()
     from tests.conftest import FormFiller
 
@@ -180,7 +182,9 @@ def test_disk_full_on_sqlite_gives_the_503_page_and_keeps_the_answers(make_app, 
     token = forms.csrf_token("/so/family-registration/reference-person")
     with app.app_context(), db.get_engine().connect() as connection:
         connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))  # no room left in the WAL
+    assert client.get("/readyz").status_code == 200
     fill_up(small_disk)
+    assert client.get("/readyz").get_json()["database"] == "disk full"
     answers = {**STEPS["reference-person"], "csrf_token": token, "action": "continue"}
     response = client.post("/so/family-registration/reference-person", data=answers)
     assert response.status_code == 503
@@ -189,6 +193,7 @@ def test_disk_full_on_sqlite_gives_the_503_page_and_keeps_the_answers(make_app, 
     assert fields == answers
 
     (small_disk / "filler").unlink()  # room again
+    assert client.get("/readyz").status_code == 200
     assert client.post(action, data=fields).status_code == 302
     assert draft_answers(app, "reference-person")["national_id"] == "15076500565"
     app.extensions["db_engine"].dispose()
