@@ -106,3 +106,18 @@ def test_the_app_starts_and_serves_with_redis_unreachable(make_app, caplog):
     assert client.get("/nb/").status_code == 200
     codes = [client.get(GUESS).status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(make_app):
+    proxied = make_app(RATELIMIT_LOOKUPS="3 per minute", TRUSTED_PROXIES=1).test_client()
+
+    def guesses(test_client, address: str) -> list[int]:
+        headers = {"X-Forwarded-For": address}
+        return [test_client.get(GUESS, headers=headers).status_code for _ in range(4)]
+
+    assert guesses(proxied, "203.0.113.7") == [404, 404, 404, 429]
+    assert guesses(proxied, "198.51.100.20")[0] == 404  # another person behind the same proxy
+    # Without a trusted proxy, a forged X-Forwarded-For does not buy a fresh budget.
+    direct = make_app(RATELIMIT_LOOKUPS="3 per minute").test_client()
+    assert guesses(direct, "203.0.113.8") == [404, 404, 404, 429]
+    assert guesses(direct, "198.51.100.21") == [429, 429, 429, 429]
