@@ -10,8 +10,6 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from werkzeug.wsgi import ClosingIterator
-
 from portal.access_log import redact
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -94,20 +92,14 @@ class RequestLogMiddleware:
         try:
             body = self.wsgi_app(environ, start_response_with_id)
         except BaseException:
-            _log_request(environ, {**seen, "status": seen["status"] or 500}, started)
-            _forget_request_id(context_token)
+            seen["status"] = seen["status"] or 500
             raise
-        # Flask has answered (start_response is called before it returns): the time is the app's,
-        # not the client's download. The id stays set while a streamed body is produced.
-        _log_request(environ, seen, started)
-        return ClosingIterator(body, lambda: _forget_request_id(context_token))
-
-
-def _forget_request_id(context_token) -> None:
-    try:
-        request_id_var.reset(context_token)
-    except ValueError:  # closed in another context (a server that iterates elsewhere)
-        request_id_var.set("-")
+        finally:
+            # Flask has answered (start_response is called before it returns; no view streams):
+            # the time is the app's, not the client's download.
+            _log_request(environ, seen, started)
+            request_id_var.reset(context_token)
+        return body
 
 
 def _log_request(environ, seen: dict, started: float) -> None:
