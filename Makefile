@@ -55,6 +55,7 @@ bench: $(INSTALLED) translations
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/staff_queue.py
+	$(BIN)/python bench/mixed.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
