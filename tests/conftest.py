@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,10 @@ class StaffLogin:
 @pytest.fixture
 def staff(app, client):
     return StaffLogin(app, client)
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on (for servers a test starts itself)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

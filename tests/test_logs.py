@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from portal.logs import JsonFormatter
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,12 +92,6 @@ def test_an_unknown_log_format_is_refused(make_app):
         make_app(LOG_FORMAT="xml")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str, headers: dict | None = None):
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as r:  # noqa: S310 - local
         return r.status, dict(r.headers), r.read()
@@ -118,7 +113,7 @@ def _wait_for(port: int, process) -> None:
 def test_gunicorn_starts_with_the_production_config_and_logs_json(app, database_url, tmp_path):
     """deploy/gunicorn.conf.py for real: workers fork after the app is loaded and each uses its
     own database connections; one JSON line per request, without query strings."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PORTAL_DATABASE_URL": database_url,

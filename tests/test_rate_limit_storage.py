@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from portal.limits import limiter
+from tests.conftest import free_port
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL")
 GUESS = "/uk/status/?token=" + "B" * 43  # a status-link guess: counted, 404
@@ -49,12 +50,6 @@ def test_memory_storage_is_per_process(make_app):
     assert [first.test_client().get(GUESS).status_code for _ in range(3)] == [404] * 3
     second = limited_app(make_app, "memory://", "memory")
     assert second.test_client().get(GUESS).status_code == 404
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
