@@ -17,11 +17,12 @@ from portal import (
     health,
     i18n,
     limits,
+    links,
     logs,
-    notify,
     page_cache,
     pages,
     profile,
+    recovery,
     registration,
     security,
     staff,
@@ -87,7 +88,8 @@ def create_app(config: dict | None = None) -> Flask:
     registration.init_app(app)
     cases.init_app(app)
     appointments.init_app(app)
-    notify.init_app(app)
+    links.init_app(app)
+    recovery.init_app(app)
     staff.init_app(app)
     health.init_app(app)
     errors.init_app(app)

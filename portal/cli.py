@@ -231,17 +231,18 @@ def outbox_send(loop, interval):
     while True:
         try:
             counts = worker.send_due(db.get_session(), channels)
+            db.beat(worker.OUTBOX_WORKER)
         except Exception:  # a database hiccup: log it, try again next round
             if not loop:
                 raise
             current_app.logger.exception("outbox round failed")
-            db.get_session().rollback()
             counts = {}
+        finally:
+            db.discard_session()  # a broken transaction must not carry into the next round
         if any(counts.values()) or not loop:
             click.echo(", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
         if not loop:
             return
-        db.get_session().close()
         time.sleep(interval)
 
 

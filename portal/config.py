@@ -41,8 +41,12 @@ def from_environment(environ=None) -> dict:
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES") or 0),
         # The public address (https://ankomst.example.no): absolute links never trust the Host header.
         "BASE_URL": (env.get("PORTAL_BASE_URL") or "").rstrip("/"),
-        # Flask-Limiter storage: redis://host:6379 in production (shared by all workers and hosts).
-        "RATELIMIT_STORAGE_URL": env.get("PORTAL_RATELIMIT_STORAGE_URL") or "memory://",
+        # Where rate limits are counted: redis://host:6379 to share them between hosts; empty for
+        # a file in the instance folder that every worker of this host shares. Never memory://
+        # in production: each worker would count on its own.
+        "RATELIMIT_STORAGE_URL": env.get("PORTAL_RATELIMIT_STORAGE_URL") or "",
+        # Keeps the counts of two portals (or test runs) sharing one Redis apart.
+        "RATELIMIT_KEY_PREFIX": env.get("PORTAL_RATELIMIT_KEY_PREFIX") or "",
         # Only for load benchmarks from one address; refused in production.
         "RATELIMIT_ENABLED": _flag(env.get("PORTAL_RATELIMIT_ENABLED"), default=True),
         "INSTANCE_DIR": str(instance),
@@ -70,6 +74,9 @@ def from_environment(environ=None) -> dict:
         "MAIL_FROM_NAME": env.get("PORTAL_MAIL_FROM_NAME") or "Flyktningtjenesten",
         # Where links in messages point when no PORTAL_BASE_URL is set (development only).
         "DEV_BASE_URL": env.get("PORTAL_DEV_BASE_URL") or "http://127.0.0.1:8000",
+        # Messages the public can make us send (links asked for again): at most this many an
+        # hour in all; then they pause and administrators are told.
+        "PUBLIC_MESSAGES_PER_HOUR": int(env.get("PORTAL_PUBLIC_MESSAGES_PER_HOUR") or 100),
         # Staff must use a second factor (TOTP). Only a local demo may turn it off.
         "STAFF_TOTP_REQUIRED": _flag(env.get("PORTAL_STAFF_TOTP_REQUIRED"), default=True),
     }
@@ -95,9 +102,15 @@ def defaults() -> dict:
         "PAGES_DIR": str(ROOT / "translations"),
         "RATELIMIT_LOOKUPS": "30 per minute",
         "RATELIMIT_SUBMITS": "20 per hour",
+        # Asking for a link again: per client address, and per reference (or address asked for).
+        "RATELIMIT_LINK_REQUESTS": "10 per hour",
+        "RATELIMIT_LINK_REQUESTS_PER_TARGET": "5 per hour",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "DRAFT_DAYS": 14,
+        # Every request body the app reads is bounded (forms only; nginx has the same limit): a
+        # 150 MB body is refused with 413, not read into a worker's memory.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
         # /readyz calls a SQLite host unready below this much free disk: the next form would get
         # "database or disk is full".
         "SQLITE_MIN_FREE_BYTES": 16 * 1024 * 1024,
@@ -146,6 +159,12 @@ def validate(config: dict) -> None:
         )
     if not config.get("RATELIMIT_ENABLED", True):
         raise ConfigError("Rate limits cannot be turned off in production.")
+    if config.get("RATELIMIT_STORAGE_URL", "").startswith("memory://"):
+        raise ConfigError(
+            "PORTAL_RATELIMIT_STORAGE_URL=memory:// counts in each worker on its own, so a limit "
+            "of 20 lets 20 per worker through. Leave it empty (a file every worker of this host "
+            "shares) or set redis://… (shared by every host)."
+        )
     if not config.get("STAFF_TOTP_REQUIRED", True):
         raise ConfigError("PORTAL_STAFF_TOTP_REQUIRED cannot be turned off in production.")
     if not config.get("SESSION_COOKIE_SECURE"):

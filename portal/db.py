@@ -1,29 +1,70 @@
 """Database engine and session per app; a session per request, closed at teardown."""
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import DateTime, String, create_engine, event, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
 class Base(DeclarativeBase):
     """Base class of every model."""
 
 
+class Heartbeat(Base):
+    """When something last proved it works: the outbox worker after each round, /readyz after
+    each write it tries."""
+
+    __tablename__ = "heartbeat"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _file_identity(path: str | None) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path) if path else None
+    except OSError:
+        return None
+    return found and (found.st_dev, found.st_ino)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and SQLAlchemy's documented pysqlite recipe: SQLAlchemy
-    emits BEGIN itself, so a transaction that must serialise can ask for BEGIN IMMEDIATE."""
+    emits BEGIN itself, so a transaction that must serialise can ask for BEGIN IMMEDIATE.
+
+    A pooled connection keeps the file it opened: if the database file is moved away or
+    replaced while the app runs, it would go on writing into the moved file, and nobody would
+    see what it wrote. Each checkout compares the file at the path with the connection's; a
+    changed file gets a new connection, and a missing one is an error (503), never a new empty
+    database in its place."""
+    path = engine.url.database if engine.url.database not in (None, "", ":memory:") else None
+    opened_once = []
+
+    @event.listens_for(engine, "do_connect")
+    def _refuse_a_missing_file(_dialect, _record, _args, _params):
+        if path and opened_once and _file_identity(path) is None:
+            raise engine.dialect.dbapi.OperationalError(f"the database file is gone: {path}")
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None  # pysqlite must not emit its own deferred BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        record.info["file"] = _file_identity(path)
+        opened_once.append(True)
+
+    @event.listens_for(engine, "checkout")
+    def _same_file_as_at_connect(_dbapi_connection, record, _proxy):
+        if path and record.info.get("file") != _file_identity(path):
+            raise DisconnectionError("the database file was moved or replaced")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -76,6 +117,15 @@ def _close_session(_exc=None) -> None:
         session.close()
 
 
+def discard_session() -> None:
+    """Forget the current session, whatever state it is in (a long-running command between
+    rounds): closing a session whose connection died must not stop the command."""
+    try:
+        _close_session()
+    except Exception:  # noqa: BLE001 - the next get_session() starts afresh either way
+        current_app.logger.warning("closing a broken session failed", exc_info=True)
+
+
 def serialised_session() -> Session:
     """A session whose transactions serialise with other writers: BEGIN IMMEDIATE on SQLite (the
     write lock is taken before the first read). On PostgreSQL it is an ordinary session; services
@@ -93,6 +143,33 @@ def schema_revision() -> str | None:
     except Exception:  # noqa: BLE001 - any failure means "not available"
         current_app.logger.warning("database check failed", exc_info=True)
         return None
+
+
+def beat(name: str) -> bool:
+    """Write a heartbeat row in a transaction of its own, serialised like any write: True when
+    the database took it (readiness checks that a write commits, not only that a read answers)."""
+    try:
+        with get_engine().execution_options(serialise=True).begin() as connection:
+            now = datetime.now(UTC)
+            table = Heartbeat.__table__
+            changed = connection.execute(
+                table.update().where(table.c.name == name).values(beat_at=now)
+            ).rowcount
+            if not changed:
+                connection.execute(table.insert().values(name=name, beat_at=now))
+    except Exception:  # noqa: BLE001 - any failure means "cannot write now"
+        current_app.logger.warning("database write check failed", exc_info=True)
+        return False
+    return True
+
+
+def last_beat(name: str) -> datetime | None:
+    with get_engine().connect() as connection:
+        table = Heartbeat.__table__
+        found = connection.execute(
+            select(table.c.beat_at).where(table.c.name == name)
+        ).scalar_one_or_none()
+    return found and (found if found.tzinfo else found.replace(tzinfo=UTC))
 
 
 def refresh_statistics() -> None:

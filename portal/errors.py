@@ -7,7 +7,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from portal import i18n
+from portal import i18n, limits
 
 PLAIN_500 = "500 Internal Server Error / Intern feil\n"
 PLAIN_503 = "503 Service Unavailable / Tjenesten er midlertidig utilgjengelig\n"
@@ -24,11 +24,7 @@ def _pick_locale() -> None:
     if g.get("portal_locale"):
         return
     first_segment = request.path.strip("/").split("/", 1)[0]
-    locale = i18n.get_locale_by_code(first_segment)
-    if locale is None:
-        code = i18n.negotiate(i18n.request_language_cookie(), request.accept_languages)
-        locale = i18n.get_locale_by_code(code)
-    g.portal_locale = locale
+    g.portal_locale = i18n.get_locale_by_code(first_segment) or i18n.visitor_locale()
 
 
 def _render(status: int):
@@ -75,6 +71,7 @@ def kept_form_fields() -> list[tuple[str, str]]:
 def _database_unavailable(error):
     """A translated 503 page; a form that was being sent comes back on it, ready to send again."""
     current_app.logger.warning("database unavailable: %s", getattr(error, "orig", error))
+    limits.remember_retry_after(RETRY_AFTER_SECONDS)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     try:
         _pick_locale()

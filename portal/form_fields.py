@@ -10,10 +10,24 @@ from wtforms.widgets import TextInput
 
 from portal import clock, validation
 
+CONTROL_CHARACTERS_REMOVED = _l(
+    "This answer had invisible control characters that cannot be saved. We removed them: "
+    "check the answer and send it again."
+)
+
 
 class PortalForm(FlaskForm):
-    """A form whose CSRF failure is an ordinary, translated error: the page comes back with what
-    the person typed and a fresh token, instead of a bare 400 page."""
+    """Every form of the portal, public and staff. A CSRF failure is an ordinary, translated
+    error: the page comes back with what the person typed and a fresh token, instead of a bare
+    400 page. Control characters (NUL, ESC, …) never reach a service: they are taken out of every
+    text the form reads, and the field says so (PostgreSQL refuses NUL, SQLite would store it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field.data, str) and validation.has_control_characters(field.data):
+                field.data = validation.without_control_characters(field.data)
+                field.process_errors.append(CONTROL_CHARACTERS_REMOVED)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

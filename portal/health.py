@@ -1,16 +1,24 @@
 """/healthz: the process answers (liveness). /readyz: it can serve people (readiness): the
-database answers at the schema this code expects and, for SQLite, its disk has room to write; how
-rate limits are counted is reported too, but a Redis outage does not make a host unready (limits
-fall back to memory)."""
+database answers at the schema this code expects and takes a write (a heartbeat row committed
+for real: a read-only, full or moved-away database is not ready). How rate limits are counted and
+how the outbox is doing (messages waiting past their time, a worker not seen lately) are reported
+too, without making the host unready: a Redis outage falls back to memory, and a stopped outbox
+worker loses nothing (the messages wait for it)."""
 
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from portal import db, limits, schema
+from portal import clock, db, limits, schema
+from portal.db import get_session
+from portal.notify import outbox
+from portal.notify.worker import OUTBOX_WORKER
 
 bp = Blueprint("health", __name__)
+BACKLOG_AFTER = timedelta(minutes=5)
+WORKER_SILENT_AFTER = timedelta(minutes=2)
 
 
 def _no_store(response, status: int):
@@ -41,7 +49,27 @@ def _database_state() -> str:
         return f"schema {found}, this code needs {wanted}"
     if _sqlite_disk_full():
         return "disk full"
+    if not db.beat("readyz"):
+        return "cannot write"
     return "ok"
+
+
+def _outbox_state(now: datetime) -> dict:
+    """ "ok", "backlog" (messages waiting more than BACKLOG_AFTER past their time) or "no worker"
+    (no round for WORKER_SILENT_AFTER), with the figures behind it."""
+    due, oldest = outbox.due_backlog(get_session(), now)
+    seen = db.last_beat(OUTBOX_WORKER)
+    state = "ok"
+    if seen is None or now - seen > WORKER_SILENT_AFTER:
+        state = "no worker"
+    elif oldest is not None and now - oldest > BACKLOG_AFTER:
+        state = "backlog"
+    return {
+        "state": state,
+        "due": due,
+        "oldest_due_seconds": int((now - oldest).total_seconds()) if oldest else None,
+        "worker_seen_seconds_ago": int((now - seen).total_seconds()) if seen else None,
+    }
 
 
 @bp.get("/readyz")
@@ -52,6 +80,7 @@ def readyz():
         status="ready" if ready else "unavailable",
         database=database,
         rate_limits=limits.storage_state(),
+        outbox=_outbox_state(clock.now()) if ready else None,
     )
     return _no_store(response, 200 if ready else 503)
 

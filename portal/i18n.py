@@ -10,6 +10,7 @@ from flask_babel import Babel
 from werkzeug.routing import RequestRedirect
 
 from portal.config import ROOT
+from portal.validation import has_control_characters
 
 REGISTRY_FILE = ROOT / "translations" / "locales.toml"
 SOURCE_LOCALE = "nb"
@@ -93,6 +94,11 @@ def negotiate(cookie_value: str | None, accept_languages) -> str:
     return SOURCE_LOCALE
 
 
+def visitor_locale() -> PortalLocale:
+    """For a page without a language prefix: the visitor's choice, else their browser's."""
+    return load_registry()[negotiate(request_language_cookie(), request.accept_languages)]
+
+
 def _pull_language(endpoint, values):
     if values is None or "lang" not in values:
         return
@@ -102,6 +108,10 @@ def _pull_language(endpoint, values):
         abort(404)
     if code != locale.code:
         # /NB/contact and /Fa-Af/ are the same pages: one address each, for caches and the picker.
+        # A path with control characters (/Nb/%0d%0a) names no page, and could not go into a
+        # Location header.
+        if has_control_characters(request.path, line_breaks_allowed=False):
+            abort(404)
         path = "/" + locale.code + request.path[len(code) + 1 :]
         query = request.query_string.decode("ascii", "replace")
         raise RequestRedirect(path + (f"?{query}" if query else ""))

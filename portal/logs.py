@@ -20,6 +20,37 @@ REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "bytes")
 request_log = logging.getLogger("portal.request")
 
 
+# Characters that could start a line, move the cursor or change a terminal's state when a log is
+# read: C0 and C1 controls (newline and carriage return included) and the Unicode line separators.
+UNSAFE_IN_A_LOG_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control_characters(text: str) -> str:
+    """A newline becomes the two characters \\n (as Python writes it): a logged value cannot
+    write a line of its own."""
+    return UNSAFE_IN_A_LOG_LINE.sub(lambda match: ascii(match.group())[1:-1], text)
+
+
+class EscapingFormatter(logging.Formatter):
+    """A text log line per record. The message (which holds paths, addresses and other values
+    from outside) is escaped, and the lines of a traceback are indented, so nothing a client sends
+    can forge a line of its own (GET /nb/x%0a2026-12-04 … INFO … would otherwise write one)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = escape_control_characters(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        return indent_lines(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802 - logging's name
+        return indent_lines(super().formatStack(stack_info))
+
+
+def indent_lines(text: str) -> str:
+    return "\n".join("  | " + escape_control_characters(line) for line in text.split("\n"))
+
+
 class RequestIdFilter(logging.Filter):
     """Puts the id of the request being served (or "-") on every record."""
 
@@ -37,7 +68,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
-            "message": record.getMessage(),
+            "message": escape_control_characters(record.getMessage()),
         }
         entry.update(
             {name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)}
@@ -58,7 +89,7 @@ def configure(level: str, log_format: str) -> None:
         handler.addFilter(RequestIdFilter())
         root.addHandler(handler)
     handler.setFormatter(
-        JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+        JsonFormatter() if log_format == "json" else EscapingFormatter(TEXT_FORMAT)
     )
     root.setLevel(level)
 

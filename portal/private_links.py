@@ -3,19 +3,23 @@ cookie and a redirect to a clean address, so the token stays out of history, log
 
 from collections.abc import Callable
 
-from flask import abort, redirect, request
+from flask import redirect, request
 
+from portal.links.pages import lost_link_for
 from portal.security import private_cookie
 
 
-def exchange_link_token(find: Callable[[str], object], cookie: str, max_age: int, target: str):
-    """If the request carries ?token=…: 404 for an unknown token, else set the cookie and
-    redirect to `target`. Returns None when there is no token in the URL."""
+def exchange_link_token(
+    find: Callable[[str], object], cookie: str, max_age: int, target: str, kind: str
+):
+    """If the request carries ?token=…: the lost-link page (404) for a token that opens
+    nothing, else set the cookie and redirect to `target`. Returns None when there is no token
+    in the URL."""
     token = request.args.get("token")
     if token is None:
         return None
     if find(token) is None:
-        abort(404)
+        return lost_link_for(kind, token)
     response = redirect(target)
     response.set_cookie(**private_cookie(cookie, token, max_age))
     return response

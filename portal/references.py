@@ -1,5 +1,6 @@
 """Human-readable references such as FG-7K3M-Q9TD."""
 
+import re
 import secrets
 
 # No 0/O, 1/I/L or 5/S that people mix up when reading a reference aloud, and no vowels, so a
@@ -10,4 +11,16 @@ ALPHABET = "2346789BCDFGHJKMNPQRTVWXYZ"
 def new_reference(prefix: str) -> str:
     """PREFIX-XXXX-XXXX: 8 characters from a 26-character alphabet (about 37 bits)."""
     chars = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
+
+
+def normalise(text: str, prefixes: tuple[str, ...] = ("FG", "TB")) -> str | None:
+    """A reference as people type it (fg7k3mq9td, "TB 7K3M Q9TD", in any case) in its written
+    form FG-7K3M-Q9TD; None when it cannot be one."""
+    compact = re.sub(r"[\s\-–—‐]", "", text).upper()
+    pattern = rf"({'|'.join(prefixes)})([{ALPHABET}]{{8}})"
+    match = re.fullmatch(pattern, compact)
+    if match is None:
+        return None
+    prefix, chars = match.groups()
     return f"{prefix}-{chars[:4]}-{chars[4:]}"

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEntry
 from portal.cases.models import Case, CaseEvent
-from portal.notify.models import OutboxMessage, ShortLink
+from portal.links.models import RetiredLink, ShortLink
+from portal.notify.models import OutboxMessage
 from portal.registration.models import Registration
 from portal.tokens import new_token, token_hash
 
@@ -43,6 +44,7 @@ def anonymise_cases(session: Session, case_ids: list[int]) -> None:
         return
     session.execute(delete(Registration).where(Registration.case_id.in_(case_ids)))
     session.execute(delete(ShortLink).where(ShortLink.case_id.in_(case_ids)))
+    session.execute(delete(RetiredLink).where(RetiredLink.case_id.in_(case_ids)))
     session.execute(delete(OutboxMessage).where(OutboxMessage.case_id.in_(case_ids)))
     session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).values(details=None))
     for case_id in case_ids:

@@ -2,9 +2,11 @@
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+
+from portal.validation import has_control_characters
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -82,7 +84,29 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
+def _refuse_control_characters_in_path():
+    """A path with control characters (%00, %0a) names no page: 404, before a view passes it to
+    the database (PostgreSQL refuses NUL) or into a header."""
+    if has_control_characters(request.path, line_breaks_allowed=False):
+        abort(404)
+
+
+def _refuse_oversized_chunked_bodies():
+    """A body without a length (chunked) is read up to MAX_CONTENT_LENGTH and no further: one
+    byte more is a 413, as a declared length over the limit is. (Werkzeug would otherwise stop at
+    the limit quietly and parse what it had.)"""
+    if (
+        request.method not in ("GET", "HEAD", "OPTIONS")
+        and request.content_length is None
+        and request.environ.get("wsgi.input_terminated")
+    ):
+        request.get_data(cache=True)  # at most the limit; forms are parsed from this copy
+        request.stream.read(1)  # raises RequestEntityTooLarge when there is more
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_control_characters_in_path)
+    app.before_request(_refuse_oversized_chunked_bodies)
     app.session_interface = CookieFirstSessionInterface()
     csrf.init_app(app)
     app.after_request(_add_security_headers)

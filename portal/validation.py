@@ -12,6 +12,30 @@ _FNR_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _FNR_WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = re.compile(r"[\s\-./]")
 NAME_PUNCTUATION = set(" -'’.")
+# C0 and C1 control characters (NUL, ESC, DEL, …) but tab, line feed and carriage return. Format
+# characters (Cf: the bidi marks, ZWJ/ZWNJ that Persian needs) are text, and stay.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ANY_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # tab and line breaks too
+_ASCII_NUMBER = re.compile(r"[0-9]+")
+
+
+def has_control_characters(value: str, *, line_breaks_allowed: bool = True) -> bool:
+    """Control characters in typed text; a single-line value (an address) allows no tab or line
+    break either."""
+    pattern = _CONTROL_CHARACTERS if line_breaks_allowed else _ANY_CONTROL_CHARACTER
+    return pattern.search(value) is not None
+
+
+def without_control_characters(value: str) -> str:
+    return _CONTROL_CHARACTERS.sub("", value)
+
+
+def ascii_number(value: str | None) -> int | None:
+    """A whole number written in ASCII digits, else None: "²", "①" and "٣" are digits to
+    str.isdigit() but not to int() (URL parts and form values that are ids, not typed numbers)."""
+    if value is None or not _ASCII_NUMBER.fullmatch(value):
+        return None
+    return int(value)
 
 
 def normalise_digits(value: str) -> str:
@@ -112,3 +136,16 @@ def is_name(value: str) -> bool:
     return bool(stripped) and all(
         unicodedata.category(c)[0] in {"L", "M"} or c in "\u200c\u200d" for c in stripped
     )
+
+
+def parse_contact(value: str) -> tuple[str, str] | None:
+    """A phone number or an e-mail address as given on a form: ("sms", "+4791234567") or
+    ("email", "name@example.org", lower case); None when it is neither."""
+    text = " ".join(value.split())
+    if "@" in text:
+        local, _, domain = text.rpartition("@")
+        if local and "." in domain and " " not in text:
+            return "email", text.lower()
+        return None
+    phone = parse_phone(text)
+    return ("sms", phone) if phone else None

@@ -3,7 +3,11 @@
 import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +179,60 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def form_key(app, key: str | None = None) -> dict:
+    """The keyword arguments a booking form gives the booking service: a new one-time form key
+    (or the given one, to send "the same form" again) and the app's secret key."""
+    from portal.tokens import new_token
+
+    return {"form_key": key or new_token(), "secret_key": app.config["SECRET_KEY"]}
+
+
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def wait_for_port(port: int, process=None, seconds: float = 30) -> None:
+    """Until something listens on the port (or the process that should has died)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the server stopped (exit status {process.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+@pytest.fixture
+def gunicorn(database_url, tmp_path, app):
+    """Factory: the app under a real gunicorn (deploy/gunicorn.conf.py) with several workers, on
+    the test's database (migrated by the `app` fixture); returns its base URL. Extra arguments
+    go to gunicorn, extra environment variables to the app. Stopped after the test; its output
+    is in tmp_path/gunicorn.log."""
+    processes = []
+
+    def _start(*arguments: str, workers: int = 3, **environment: str) -> str:
+        port = free_port()
+        env = {**os.environ, "PORTAL_DATABASE_URL": database_url,
+               "PORTAL_SECRET_KEY": TEST_SECRET_KEY,
+               "PORTAL_INSTANCE_DIR": str(tmp_path / "instance"), **environment}  # fmt: skip
+        log = open(tmp_path / "gunicorn.log", "a")  # noqa: SIM115 - closed with the process
+        command = [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *arguments,
+                   "portal:create_app()"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        processes.append((process, log))
+        wait_for_port(port, process)
+        return f"http://127.0.0.1:{port}"
+
+    yield _start
+    for process, log in processes:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

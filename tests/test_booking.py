@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from portal import db
 from portal.appointments import services
 from portal.appointments.models import Booking, DeskReservation
+from portal.notify.models import OutboxMessage
+from tests.conftest import form_key
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2030, 1, 2, 9, 0, tzinfo=UTC)  # a Wednesday, long before the slots below
@@ -32,9 +34,11 @@ def details(phone="+380501234567", **changes):
     return services.BookingDetails(**{**DETAILS, "phone": phone, **changes})
 
 
-def book(app, start=MONDAY_0800, phone="+380501234567"):
+def book(app, start=MONDAY_0800, phone="+380501234567", key=None):
     with app.app_context():
-        return services.book(app.extensions["profile"], start, details(phone), NOW)
+        return services.book(
+            app.extensions["profile"], start, details(phone), NOW, **form_key(app, key)
+        )
 
 
 def reservations(app) -> int:
@@ -59,7 +63,11 @@ def test_fifty_simultaneous_bookings_for_one_slot_with_two_desks(app):
             barrier.wait()
             try:
                 services.book(
-                    app.extensions["profile"], MONDAY_0800, details(f"+47910{number:05d}"), NOW
+                    app.extensions["profile"],
+                    MONDAY_0800,
+                    details(f"+47910{number:05d}"),
+                    NOW,
+                    **form_key(app),
                 )
                 outcomes.append("booked")
             except services.BookingRefused as refused:
@@ -194,7 +202,13 @@ def test_loser_of_a_race_keeps_the_form_and_picks_another_time(app, forms):
     start = datetime.strptime(f"{day} {times[0]}", "%Y-%m-%d %H%M").replace(tzinfo=OSLO)
     with app.app_context():
         for phone in ("+4791000001", "+4791000002"):
-            services.book(app.extensions["profile"], start, details(phone), datetime.now(UTC))
+            services.book(
+                app.extensions["profile"],
+                start,
+                details(phone),
+                datetime.now(UTC),
+                **form_key(app),
+            )
     path = f"/uk/book/general/{day}/{times[0]}"
     response = forms.post(path, FORM, token_from=f"/uk/book/general/{day}/{times[1]}")
     html = response.get_data(as_text=True)
@@ -226,14 +240,36 @@ def test_unknown_manage_links_are_404(client):
 # --- fixes after review ------------------------------------------------------------------------
 
 
-def test_the_same_form_sent_twice_makes_one_booking_and_the_newest_link_works(app):
-    first, first_token = book(app)
-    second, second_token = book(app)
+def test_the_same_form_sent_twice_makes_one_booking_and_one_link(app):
+    first, first_token = book(app, key="the-same-form-key-0123456789")
+    second, second_token = book(app, key="the-same-form-key-0123456789")
     assert first.id == second.id and reservations(app) == 1
+    assert first_token == second_token  # whichever answer the phone keeps, its link works
+    with app.app_context():
+        assert services.find_booking(db.get_session(), first_token).id == first.id
+
+
+def test_another_form_for_the_same_phone_and_time_gets_nothing_of_the_booking(app):
+    """Issue #12: a phone number is not a secret. Someone else's form for the same time and the
+    same phone is refused; the link goes again by SMS to the phone on record; the owner's link
+    keeps working."""
+    owner, owner_token = book(app)
+    with pytest.raises(services.BookingRefused) as refused:
+        book(app)  # a new form key
+    assert refused.value.reason == "phone_has_booking" and refused.value.link_sent
     with app.app_context():
         session = db.get_session()
-        assert services.find_booking(session, second_token) is not None
-        assert services.find_booking(session, first_token) is None
+        assert services.find_booking(session, owner_token).id == owner.id
+        sent = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "booking_link"))
+        assert [(m.channel, m.recipient, m.booking_id) for m in sent] == [
+            ("sms", "+380501234567", owner.id)
+        ]
+    with pytest.raises(services.BookingRefused):
+        book(app)  # again the same day: refused, and no second message
+    with app.app_context():
+        count = select(func.count()).where(OutboxMessage.kind == "booking_link")
+        assert db.get_session().scalar(count) == 1
+    assert reservations(app) == 1
 
 
 def test_a_past_booking_cannot_be_moved_into_the_future(app):

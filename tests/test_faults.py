@@ -62,7 +62,11 @@ def test_healthz_is_liveness_and_needs_no_database(app):
 def test_readyz_reports_a_ready_host(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ready", "database": "ok", "rate_limits": "memory"}
+    assert response.get_json() == {
+        "status": "ready", "database": "ok", "rate_limits": "file",
+        "outbox": {"state": "no worker", "due": 0, "oldest_due_seconds": None,
+                   "worker_seen_seconds_ago": None},
+    }  # fmt: skip
     assert response.headers["Cache-Control"] == "no-store"
 
 

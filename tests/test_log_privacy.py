@@ -209,8 +209,9 @@ def open_short_links(app, links: dict[str, str]) -> None:
     for token, recipient in links.items():
         browser = app.test_client()
         opened = browser.get(f"/k/{token}")
-        if recipient in draft_contacts and draft_opened:
-            assert opened.status_code == 404
+        if recipient in draft_contacts and draft_opened:  # retired: its page says a newer one went
+            assert opened.status_code == 302
+            assert browser.get(opened.location).status_code == 404
             continue
         draft_opened |= recipient in draft_contacts
         assert opened.status_code == 302 and "token=" in opened.location

@@ -10,6 +10,7 @@ from portal import clock, db
 from portal.appointments import services
 from portal.appointments.models import Booking, Closure
 from portal.audit.models import AuditEntry
+from tests.conftest import form_key
 from tests.test_booking import MONDAY_0800, NOW, details
 
 TUESDAY_0800 = MONDAY_0800.replace(day=8)
@@ -41,7 +42,7 @@ def make_booking(app):
     def _make(start=MONDAY_0800, phone="+4791000001", cancelled=False, **changes):
         with app.app_context():
             booking, token = services.book(
-                app.extensions["profile"], start, details(phone, **changes), NOW
+                app.extensions["profile"], start, details(phone, **changes), NOW, **form_key(app)
             )
             if cancelled:
                 services.cancel(token, NOW)

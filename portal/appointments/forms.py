@@ -1,7 +1,7 @@
 """The booking details form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal import i18n
@@ -13,6 +13,7 @@ from portal.form_fields import (
     email_field,
     phone_field,
 )
+from portal.tokens import looks_like_token, new_token
 
 CHOOSE = _l("Choose one of the answers.")
 
@@ -31,7 +32,21 @@ class CsrfOnlyForm(PortalForm):
     """Buttons that change something (cancel, move): only the CSRF token."""
 
 
+PHONE_HAS_BOOKING = {
+    True: _l(
+        "This phone number already has a booking at this time. We have sent its link again by "
+        "text message to that number."
+    ),
+    False: _l(
+        "This phone number already has a booking at this time. Use the link in the text message "
+        "we sent when it was booked, or ask for the link again."
+    ),
+}
+
+
 class BookingForm(PortalForm):
+    # A one-time key made with the page: the same form sent twice makes one booking.
+    form_key = HiddenField()
     name = CleanStringField(
         _l("Your name"),
         validators=[DataRequired(_l("Write your name.")), _length(200), any_script_name],
@@ -79,6 +94,8 @@ class BookingForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+        if not looks_like_token(self.form_key.data):
+            self.form_key.data = new_token()
 
     def validate_interpreter_language(self, field):
         if self.interpreter_needed.data == "yes" and not field.data:

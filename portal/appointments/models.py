@@ -40,6 +40,9 @@ class Booking(Base):
     interpreter_mode: Mapped[str | None] = mapped_column(String(20))  # on_site or phone
     note: Mapped[str | None] = mapped_column(Text)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The booking form's one-time key (hashed): the same form sent again (a double tap, a reload)
+    # finds this booking instead of making a second one. A phone number and a time never do.
+    form_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="active")  # active or cancelled
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

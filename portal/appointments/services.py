@@ -7,27 +7,35 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import clock, db
 from portal.appointments import slots
 from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
 from portal.clock import utc
+from portal.links.retired import replace_links
+from portal.links.short_links import short_link_target
 from portal.notify import outbox
 from portal.profile import Profile
 from portal.references import new_reference
-from portal.tokens import looks_like_token, new_token, token_hash
+from portal.tokens import derived_token, looks_like_token, token_hash
 
 MAX_ACTIVE_PER_PHONE = 2  # active future bookings per phone number (issue #4)
+
+
+BOOKING_LINK_PURPOSE = "booking-manage"
 
 
 class BookingRefused(Exception):
     """The booking cannot be made; `reason` says why, for the page to explain."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, link_sent: bool = False):
         super().__init__(reason)
-        self.reason = reason  # slot_taken, not_bookable or too_many
+        # slot_taken, not_bookable, too_many, or phone_has_booking (this phone has a booking at
+        # this time: its link went again to that phone when link_sent).
+        self.reason = reason
+        self.link_sent = link_sent
 
 
 @dataclass
@@ -129,6 +137,12 @@ def _active_for_phone(session: Session, phone: str, now: datetime) -> int:
     )
 
 
+def _booking_of_form(session: Session, form_key: str) -> Booking | None:
+    return session.scalars(
+        select(Booking).where(Booking.form_key_hash == token_hash(form_key))
+    ).first()
+
+
 def _active_at(session: Session, phone: str, start: datetime) -> Booking | None:
     return session.scalars(
         select(Booking).where(
@@ -144,38 +158,77 @@ def _unused_reference(session: Session) -> str:
             return reference
 
 
+def manage_token(secret_key: str, form_key: str) -> str:
+    """The booking's private link, derived from the form's one-time key: every answer to the same
+    form (a double tap, a reload) sets the same link, so whichever answer the phone keeps works."""
+    return derived_token(secret_key, BOOKING_LINK_PURPOSE, form_key)
+
+
 def book(
-    profile: Profile, start: datetime, details: BookingDetails, now: datetime
+    profile: Profile,
+    start: datetime,
+    details: BookingDetails,
+    now: datetime,
+    *,
+    form_key: str,
+    secret_key: str,
 ) -> tuple[Booking, str]:
-    """Book a desk at `start`; returns the booking and its private manage token."""
+    """Book a desk at `start`; returns the booking and its private manage token. The form's
+    one-time key recognises the same form sent again; a phone number and a time never do: if
+    this phone has a booking at this time already, its link goes again to that phone (nothing
+    of it is shown here) and the booking is refused."""
     start = utc(start)
-    token = new_token()
+    token = manage_token(secret_key, form_key)
     try:
         with db.serialised_session() as session, session.begin():
             _lock(session, start, details.phone)
-            _check_bookable(session, profile, start, now)
-            same = _active_at(session, details.phone, start)
-            if same is not None:
-                # The same form sent twice: one booking; the newest link replaces the lost one.
-                same.manage_token_hash = token_hash(token)
-                return same, token
-            if _active_for_phone(session, details.phone, now) >= MAX_ACTIVE_PER_PHONE:
-                raise BookingRefused("too_many")
-            desk = _free_desk(session, profile, start)
-            if desk is None:
-                raise BookingRefused("slot_taken")
-            booking = Booking(
-                reference=_unused_reference(session), starts_at=start,
-                manage_token_hash=token_hash(token), **vars(details),
-            )  # fmt: skip
-            booking.reservation = DeskReservation(starts_at=start, desk=desk)
-            session.add(booking)
-            session.flush()
-            outbox.booking_booked(session, booking, profile.timezone, now)  # same transaction
-    except (IntegrityError, OperationalError) as error:
-        # A unique key or a lock timeout: someone else got there first.
+            booking, conflict = _decide(session, profile, start, details, now, form_key, token)
+    except IntegrityError as error:
+        # The desk table's primary key: someone else got there first. (An OperationalError, a
+        # database that is locked, gone or full, is not a lost race: it goes on to the 503 page.)
         raise BookingRefused("slot_taken") from error
+    if conflict is not None:
+        raise conflict  # after the commit: the link sent to the phone on record stays sent
     return booking, token
+
+
+def _decide(session, profile, start, details, now, form_key, token):
+    """(the booking, None), or (None, the refusal) when the refusal wrote something to keep; other
+    refusals are raised and roll back."""
+    sent_before = _booking_of_form(session, form_key)
+    if sent_before is not None and sent_before.manage_token_hash == token_hash(token):
+        return sent_before, None  # the same form again: the same booking and link
+    _check_bookable(session, profile, start, now)
+    same = _active_at(session, details.phone, start)
+    if same is not None:
+        sent = _send_link_to_phone_on_record(session, same, now)
+        return None, BookingRefused("phone_has_booking", link_sent=sent)
+    if _active_for_phone(session, details.phone, now) >= MAX_ACTIVE_PER_PHONE:
+        raise BookingRefused("too_many")
+    desk = _free_desk(session, profile, start)
+    if desk is None:
+        raise BookingRefused("slot_taken")
+    booking = Booking(
+        reference=_unused_reference(session), starts_at=start,
+        manage_token_hash=token_hash(token),
+        # A form whose earlier booking has had its link renewed since makes a booking of its own.
+        form_key_hash=None if sent_before else token_hash(form_key), **vars(details),
+    )  # fmt: skip
+    booking.reservation = DeskReservation(starts_at=start, desk=desk)
+    session.add(booking)
+    session.flush()
+    outbox.booking_booked(session, booking, profile.timezone, now)  # same transaction
+    return booking, None
+
+
+def _send_link_to_phone_on_record(session: Session, booking: Booking, now: datetime) -> bool:
+    """Someone tried to book this phone's time again: the booking's link goes to the phone on
+    record (once a day), never to the screen. False when the public message caps hold it."""
+    if outbox.public_refusal(session, booking.phone, now) is not None:
+        return False
+    outbox.booking_link(session, booking, [("sms", booking.phone)],
+                        event=f"again:{now.date().isoformat()}", public=True)  # fmt: skip
+    return True
 
 
 def find_booking(session: Session, token: str | None) -> Booking | None:
@@ -185,12 +238,53 @@ def find_booking(session: Session, token: str | None) -> Booking | None:
     booking = session.scalars(
         select(Booking).where(Booking.manage_token_hash == token_hash(token))
     ).first()
-    if booking is None:
-        from portal.notify.links import short_link_target
-
+    if booking is None:  # a short link from a text message opens the same booking
         booking_id = short_link_target(session, token, "booking_id")
         booking = session.get(Booking, booking_id) if booking_id else None
     return booking
+
+
+def booking_by_reference(session: Session, reference: str) -> Booking | None:
+    return session.scalars(select(Booking).where(Booking.reference == reference)).first()
+
+
+def contacts(booking: Booking) -> list[tuple[str, str]]:
+    """Where the booking's messages go: its phone, and its e-mail when given."""
+    found = [("sms", booking.phone)]
+    if booking.email:
+        found.append(("email", booking.email.lower()))
+    return found
+
+
+def _new_link(session: Session, booking: Booking) -> str:
+    """A new private link: the old one, its short links and the cookies holding them stop
+    working. Returns a key that tells this renewal's messages apart."""
+    _token, booking.manage_token_hash = replace_links(
+        session, booking.manage_token_hash, booking_id=booking.id
+    )
+    return booking.manage_token_hash[:16]
+
+
+def send_link_again(
+    session: Session, reference: str, contact: tuple[str, str], now: datetime
+) -> bool:
+    """The person asked for their link again: when `contact` is the booking's phone or e-mail,
+    a new link goes there (the caller commits and answers the same either way)."""
+    booking = booking_by_reference(session, reference)
+    if booking is None or contact not in contacts(booking):
+        return False
+    renewal = _new_link(session, booking)
+    outbox.booking_link(session, booking, [contact], event=f"again:{renewal}", public=True)
+    return True
+
+
+def send_link_for_staff(session: Session, booking: Booking) -> list[tuple[str, str]]:
+    """The front desk sends a new link to someone who phoned: to every contact on record.
+    Returns where it went (the caller writes the audit entry and commits)."""
+    renewal = _new_link(session, booking)
+    sent_to = contacts(booking)
+    outbox.booking_link(session, booking, sent_to, event=f"staff:{renewal}", public=False)
+    return sent_to
 
 
 def cancel(token: str, now: datetime) -> Booking | None:
@@ -225,7 +319,7 @@ def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Bo
             session.add(DeskReservation(starts_at=new_start, desk=desk, booking_id=booking.id))
             booking.starts_at = new_start
             outbox.booking_moved(session, booking, profile.timezone, now)
-    except (IntegrityError, OperationalError) as error:
+    except IntegrityError as error:
         raise BookingRefused("slot_taken") from error
     return booking
 

@@ -3,19 +3,30 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from portal import clock, i18n
 from portal.appointments import calendar, services
-from portal.appointments.forms import BookingForm, CsrfOnlyForm
+from portal.appointments.forms import PHONE_HAS_BOOKING, BookingForm, CsrfOnlyForm
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
+from portal.links.pages import abort_with_lost_link, lost_link_for
 from portal.private_links import exchange_link_token
 from portal.profile import get_profile
 from portal.security import csrf, no_store, private_cookie
 from portal.urls import absolute_url
+from portal.validation import ascii_number
 
 booking_bp = Blueprint("appointments", __name__, url_prefix="/<lang>/book")
 manage_bp = Blueprint("booking", __name__, url_prefix="/<lang>/booking")
@@ -52,9 +63,10 @@ def _day_or_404(day: str) -> date:
 
 def _start_or_404(day: str, hhmm: str) -> datetime:
     local_day = _day_or_404(day)
-    if len(hhmm) != 4 or not hhmm.isdigit() or int(hhmm[:2]) > 23 or int(hhmm[2:]) > 59:
+    hours, minutes = ascii_number(hhmm[:2]), ascii_number(hhmm[2:])
+    if len(hhmm) != 4 or hours is None or minutes is None or hours > 23 or minutes > 59:
         abort(404)
-    local = datetime.combine(local_day, time(int(hhmm[:2]), int(hhmm[2:])))
+    local = datetime.combine(local_day, time(hours, minutes))
     return local.replace(tzinfo=ZoneInfo(get_profile().timezone)).astimezone(UTC)
 
 
@@ -93,11 +105,12 @@ def details(topic, day, hhmm):
     refusal = None
     if form.validate_on_submit():
         try:
-            booking, token = services.book(
-                get_profile(), start, services.details_from(form, topic), _now()
-            )
+            _booking, token = services.book(
+                get_profile(), start, services.details_from(form, topic), _now(),
+                form_key=form.form_key.data, secret_key=current_app.config["SECRET_KEY"],
+            )  # fmt: skip
         except services.BookingRefused as refused:
-            refusal = refused.reason
+            refusal = _explain(form, refused)
         else:
             response = redirect(url_for("booking.manage", new=1))
             response.set_cookie(**private_cookie(BOOKING_COOKIE, token, BOOKING_COOKIE_MAX_AGE))
@@ -116,19 +129,27 @@ def details(topic, day, hhmm):
                            start=start, refusal=refusal, alternatives=alternatives)  # fmt: skip
 
 
+def _explain(form: BookingForm, refused: services.BookingRefused) -> str | None:
+    """The refusal the page explains at the top, or None when it belongs beside a field."""
+    if refused.reason == "phone_has_booking":
+        form.phone.errors.append(PHONE_HAS_BOOKING[refused.link_sent])
+        return None
+    return refused.reason
+
+
 @manage_bp.get("/")
 @limiter.limit(lookup_limit, deduct_when=not_found)
 def manage():
     exchanged = exchange_link_token(
         lambda token: services.find_booking(get_session(), token),
-        BOOKING_COOKIE, BOOKING_COOKIE_MAX_AGE, url_for(".manage"),
+        BOOKING_COOKIE, BOOKING_COOKIE_MAX_AGE, url_for(".manage"), "booking",
     )  # fmt: skip
     if exchanged:
         return exchanged
     token = request.cookies.get(BOOKING_COOKIE)
     booking = services.find_booking(get_session(), token)
     if booking is None:
-        abort(404)
+        return lost_link_for("booking", token)
     return render_template(
         "appointments/manage.html", booking=booking, new=request.args.get("new") == "1",
         past=services.utc(booking.starts_at) <= _now(),
@@ -139,17 +160,29 @@ def manage():
 @manage_bp.post("/cancel")
 @limiter.limit(submit_limit, deduct_when=succeeded)
 def cancel():
+    token = request.cookies.get(BOOKING_COOKIE)
     if not CsrfOnlyForm().validate_on_submit():
         flash(_("For your safety, the form expired. Please try again."))
-    elif services.cancel(request.cookies.get(BOOKING_COOKIE), _now()) is None:
-        abort(404)
+    elif services.cancel(token, _now()) is None:
+        _refuse_change(token)
     return redirect(url_for(".manage"))
+
+
+def _refuse_change(token: str | None):
+    """A change that did not happen: the lost-link page when the link opens nothing, else 404
+    (a booking that is cancelled or has begun)."""
+    if services.find_booking(get_session(), token) is None:
+        abort_with_lost_link("booking", token)
+    abort(404)
 
 
 def _active_booking_or_404():
     """The person's booking, if it can still be moved or cancelled (active, not yet begun)."""
-    booking = services.find_booking(get_session(), request.cookies.get(BOOKING_COOKIE))
-    if booking is None or booking.status != "active" or services.utc(booking.starts_at) <= _now():
+    token = request.cookies.get(BOOKING_COOKIE)
+    booking = services.find_booking(get_session(), token)
+    if booking is None:
+        abort_with_lost_link("booking", token)
+    if booking.status != "active" or services.utc(booking.starts_at) <= _now():
         abort(404)
     return booking
 
@@ -179,11 +212,12 @@ def move_to(day, hhmm):
     if not CsrfOnlyForm().validate_on_submit():
         flash(_("For your safety, the form expired. Please try again."))
         return redirect(url_for(".move_time", day=day))
+    token = request.cookies.get(BOOKING_COOKIE)
     try:
-        services.move(
-            get_profile(), request.cookies.get(BOOKING_COOKIE), _start_or_404(day, hhmm), _now()
-        )
-    except services.BookingRefused:
+        services.move(get_profile(), token, _start_or_404(day, hhmm), _now())
+    except services.BookingRefused as refused:
+        if refused.reason == "not_bookable" and services.find_booking(get_session(), token) is None:
+            abort_with_lost_link("booking", token)
         flash(_("This time was just taken by someone else. Please choose another time."))
         return redirect(url_for(".move_time", day=day))
     flash(_("Your appointment has been moved."))

@@ -20,6 +20,7 @@ ACTIONS = (
     "staff_password_reset", "staff_totp_reset",
     "day_list_viewed", "booking_checked_in", "booking_no_show", "booking_attendance_cleared",
     "closure_added", "closure_removed", "closure_viewed", "routing_changed", "message_retried", "messages_viewed", "closure_bookings_cancelled", "audit_log_viewed",
+    "link_requested", "link_sent_by_staff", "public_messages_paused",
 )  # fmt: skip
 
 
@@ -51,6 +52,12 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def recorded_since(session: Session, action: str, since) -> bool:
+    """Whether an entry of this action was written since then."""
+    query = select(AuditEntry.id).where(AuditEntry.action == action, AuditEntry.at >= since)
+    return session.scalar(query.limit(1)) is not None
 
 
 @dataclass

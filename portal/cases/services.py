@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.cases.models import Case, CaseEvent
+from portal.links.retired import replace_links
+from portal.links.short_links import short_link_target
 from portal.references import new_reference
 from portal.tokens import looks_like_token, token_hash
 
@@ -56,13 +58,23 @@ def case_for_status_token(
     query = select(Case).where(Case.status_token_hash == token_hash(token))
     case = session.scalars(query.with_for_update() if for_update else query).first()
     if case is None:  # a short link from a text message opens the same page
-        from portal.notify.links import short_link_target
-
         case_id = short_link_target(session, token, "case_id")
         if case_id is not None:
             query = select(Case).where(Case.id == case_id)
             case = session.scalars(query.with_for_update() if for_update else query).first()
     return case
+
+
+def case_by_reference(session: Session, reference: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.reference == reference)).first()
+
+
+def new_status_link(session: Session, case: Case) -> str:
+    """The old status link, its short links and the cookies holding them stop working; the new
+    link is only ever sent as a short link. Returns a key that tells this renewal's messages
+    apart (the caller commits)."""
+    _token, case.status_token_hash = replace_links(session, case.status_token_hash, case_id=case.id)
+    return case.status_token_hash[:16]
 
 
 def case_by_submission_key(session: Session, key: str) -> Case | None:

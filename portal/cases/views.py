@@ -1,14 +1,16 @@
 """The applicant's status page, reached only through a private link."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.cases import labels, services, workflow
 from portal.cases.forms import AnswerForm
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
+from portal.links.pages import abort_with_lost_link
 from portal.private_links import exchange_link_token
 from portal.security import no_store
+from portal.urls import absolute_url
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang>/status")
 bp.after_request(no_store)
@@ -22,17 +24,18 @@ def show_status():
     """?token=… is exchanged for a cookie and a clean URL; then the cookie finds the case."""
     exchanged = exchange_link_token(
         lambda token: services.case_for_status_token(get_session(), token),
-        STATUS_COOKIE, STATUS_COOKIE_MAX_AGE, url_for(".show_status"),
+        STATUS_COOKIE, STATUS_COOKIE_MAX_AGE, url_for(".show_status"), "status",
     )  # fmt: skip
     if exchanged:
         return exchanged
     return _status_page(_case_from_cookie(), AnswerForm(formdata=None))
 
 
-def _case_from_cookie():
-    case = services.case_for_status_token(get_session(), request.cookies.get(STATUS_COOKIE))
+def _case_from_cookie(for_update: bool = False):
+    token = request.cookies.get(STATUS_COOKIE)
+    case = services.case_for_status_token(get_session(), token, for_update=for_update)
     if case is None:
-        abort(404)
+        abort_with_lost_link("status", token)
     return case
 
 
@@ -40,11 +43,7 @@ def _case_from_cookie():
 @limiter.limit(submit_limit, deduct_when=succeeded)
 def answer():
     """The applicant writes back; the case returns to the caseworker if it was waiting."""
-    case = services.case_for_status_token(
-        get_session(), request.cookies.get(STATUS_COOKIE), for_update=True
-    )
-    if case is None:
-        abort(404)
+    case = _case_from_cookie(for_update=True)
     form = AnswerForm()
     if form.validate_on_submit():
         if not workflow.can_answer(case):  # closed while the page was open
@@ -66,6 +65,7 @@ def _status_page(case, form):
         "cases/status.html",
         case=case,
         form=form,
+        status_url=absolute_url(".show_status", token=request.cookies.get(STATUS_COOKIE)),
         can_answer=workflow.can_answer(case),
         timeline=services.applicant_timeline(case),
         case_type_labels=labels.CASE_TYPE_LABELS,

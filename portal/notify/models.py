@@ -1,8 +1,8 @@
-"""The outbox, and short private links for text messages."""
+"""The outbox: one row per message to send."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -10,6 +10,7 @@ from portal.db import Base
 KINDS = (
     "booking_confirmed", "booking_reminder", "booking_moved", "booking_cancelled",
     "booking_closed", "registration_received", "caseworker_message", "draft_link",
+    "booking_link", "status_link",
 )  # fmt: skip
 CHANNELS = ("sms", "email")
 # pending → sending → sent; or back to pending with a later next_attempt_at; failed after the
@@ -41,6 +42,9 @@ class OutboxMessage(Base):
         ForeignKey("registration_draft.id", ondelete="CASCADE"), index=True
     )
     params: Mapped[dict | None] = mapped_column(JSON)  # erased with the body
+    # Asked for by someone on a public page (a link sent again): counted against the caps on
+    # what the public can make the outbox send.
+    requested_by_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     subject: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="pending")
@@ -50,25 +54,4 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(300))
     segments: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class ShortLink(Base):
-    """A short private link for a text message (128 random bits; only the hash is kept). It opens
-    the booking, the case status page or a saved registration like the long link does, until
-    that is deleted."""
-
-    __tablename__ = "short_link"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("booking.id", ondelete="CASCADE"), index=True
-    )
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
-    draft_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registration_draft.id", ondelete="CASCADE"), index=True
-    )
-    locale: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -4,14 +4,16 @@ Each message has a de-duplication key (kind, event, channel): a second event wit
 such as the same booking form sent twice, adds nothing. The text is written when the message is
 first sent (see worker.py), so a reminder tells the booking's time as it is then."""
 
+import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import clock
+from portal import audit, clock
 from portal.notify.models import OutboxMessage
 from portal.validation import normalise_digits
 
@@ -49,6 +51,7 @@ def enqueue(
     draft_id=None,
     due_at: datetime | None = None,
     params: dict | None = None,
+    requested_by_public: bool = False,
 ) -> int:
     """Add one message per contact; returns how many were new."""
     added = 0
@@ -57,6 +60,7 @@ def enqueue(
             dedupe_key=f"{kind}:{event}:{channel}"[:120], kind=kind, channel=channel,
             recipient=recipient, locale=locale, booking_id=booking_id, case_id=case_id, draft_id=draft_id,
             params=params, status="pending", attempts=0, next_attempt_at=clock.utc(due_at or clock.now()),
+            requested_by_public=requested_by_public,
         )  # fmt: skip
         if session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)
@@ -143,14 +147,103 @@ def caseworker_wrote(session: Session, case, answers: dict, event_id: int) -> No
             contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
 
 
-def draft_link(session: Session, *, draft_id: int, locale: str, contact: tuple[str, str]) -> int:
+# What the public can make the outbox send (links asked for again, a saved registration's link):
+# each address gets a few a day, a draft's link goes to a few addresses, and in all the outbox
+# takes PUBLIC_MESSAGES_PER_HOUR an hour (configuration), so nobody can pump messages through us.
+PUBLIC_PER_RECIPIENT_PER_DAY = 3
+PUBLIC_RECIPIENTS_PER_DRAFT = 3
+log = logging.getLogger("portal.notify")
+
+
+def _public_since(session: Session, since: datetime, *conditions) -> int:
+    return session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.requested_by_public.is_(True), OutboxMessage.created_at >= since, *conditions)
+    )  # fmt: skip
+
+
+def public_refusal(session: Session, recipient: str, now: datetime) -> str | None:
+    """Why a message someone asked for on a public page cannot go to `recipient` now:
+    "recipient_limit" (this address had its share today) or "paused" (the hourly budget is
+    spent; administrators are told), else None."""
+    to_them = OutboxMessage.recipient == recipient
+    if _public_since(session, now - timedelta(days=1), to_them) >= PUBLIC_PER_RECIPIENT_PER_DAY:
+        return "recipient_limit"
+    if public_budget_spent(session, now):
+        _tell_staff_once_an_hour(session, now)
+        return "paused"
+    return None
+
+
+def public_budget_spent(session: Session, now: datetime) -> bool:
+    budget = current_app.config["PUBLIC_MESSAGES_PER_HOUR"]
+    return _public_since(session, now - timedelta(hours=1)) >= budget
+
+
+def _tell_staff_once_an_hour(session: Session, now: datetime) -> None:
+    """A warning in the log, and once an hour an entry in the audit log; the administrators'
+    pages show a notice while the budget is spent."""
+    log.warning("public message budget spent: messages people ask for are paused for now")
+    if not audit.recorded_since(session, "public_messages_paused", now - timedelta(hours=1)):
+        audit.record(
+            session,
+            "public_messages_paused",
+            details={"per_hour": current_app.config["PUBLIC_MESSAGES_PER_HOUR"]},
+        )
+
+
+def draft_link(
+    session: Session, *, draft_id: int, locale: str, contact: tuple[str, str], now: datetime
+) -> str | None:
     """The link to a saved registration, when the person asks for it: once a day per address
-    (asking twice sends one message). The short link is made when the message is sent, so no
-    private token waits in the outbox."""
+    (asking twice sends one message), to at most PUBLIC_RECIPIENTS_PER_DRAFT addresses per draft.
+    Returns why it cannot be sent, or None. The short link is made when the message is sent, so
+    no private token waits in the outbox."""
+    recipients = set(
+        session.scalars(
+            select(OutboxMessage.recipient)
+            .where(OutboxMessage.draft_id == draft_id, OutboxMessage.kind == "draft_link")
+        )
+    )  # fmt: skip
+    if contact[1] not in recipients and len(recipients) >= PUBLIC_RECIPIENTS_PER_DRAFT:
+        return "draft_limit"
+    refusal = public_refusal(session, contact[1], now)
+    if refusal is not None:
+        return refusal
     event = f"{draft_id}:{contact[1]}:{clock.today().isoformat()}"
-    return enqueue(
-        session, "draft_link", event=event, locale=locale, contacts=[contact], draft_id=draft_id
-    )
+    enqueue(session, "draft_link", event=event, locale=locale, contacts=[contact],
+            draft_id=draft_id, requested_by_public=True)  # fmt: skip
+    return None
+
+
+def draft_link_again(session: Session, *, draft_id: int, locale: str, contact, event: str) -> None:
+    """A saved registration's new link, asked for on the get-my-link-again page (the caller
+    has checked public_refusal for this address before it looked for the draft)."""
+    enqueue(session, "draft_link", event=event, locale=locale, contacts=[contact],
+            draft_id=draft_id, requested_by_public=True)  # fmt: skip
+
+
+def booking_link(session: Session, booking, contacts, *, event: str, public: bool) -> int:
+    """A booking's link sent again: asked for by the person (public), by the front desk for
+    someone who phoned, or because someone tried to book the same time with the same phone."""
+    return enqueue(session, "booking_link", event=f"{booking.id}:{event}", locale=booking.language,
+                   contacts=contacts, booking_id=booking.id, requested_by_public=public)  # fmt: skip
+
+
+def status_link(session: Session, case, contacts, *, event: str, public: bool) -> int:
+    """A case's new status link, asked for by the applicant (public) or sent by a caseworker."""
+    return enqueue(session, "status_link", event=f"{case.id}:{event}", locale=case.locale,
+                   contacts=contacts, case_id=case.id, requested_by_public=public)  # fmt: skip
+
+
+def due_backlog(session: Session, now: datetime) -> tuple[int, datetime | None]:
+    """How many messages are due and not sent, and since when the oldest has been due."""
+    count, oldest = session.execute(
+        select(func.count(), func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now
+        )
+    ).one()
+    return count, oldest and clock.utc(oldest)
 
 
 def messages_for(session: Session, *, booking_id=None, case_id=None) -> list[OutboxMessage]:

@@ -24,6 +24,8 @@ SMS_TEXTS = {
     ),
     "caseworker_message": _l("We wrote to you about %(reference)s. Read and answer here: %(link)s"),
     "draft_link": _l("Continue your registration (the link works for 14 days): %(link)s"),
+    "booking_link": _l("Your time %(when)s, ref. %(reference)s. See, move or cancel: %(link)s"),
+    "status_link": _l("Your new link to follow %(reference)s: %(link)s"),
 }
 EMAIL_SUBJECTS = {
     "booking_confirmed": _l("Your booking %(reference)s"),
@@ -34,6 +36,8 @@ EMAIL_SUBJECTS = {
     "registration_received": _l("We received your registration %(reference)s"),
     "caseworker_message": _l("A message about %(reference)s"),
     "draft_link": _l("Your saved registration"),
+    "booking_link": _l("Your booking %(reference)s"),
+    "status_link": _l("Your new link for %(reference)s"),
 }
 # i18n: the last line of an e-mail: the service's name and phone number
 EMAIL_SIGNATURE = _l("%(service)s, phone %(phone)s. Please do not answer this e-mail.")

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from portal import clock, i18n
 from portal.appointments.models import Booking
 from portal.cases.models import Case
+from portal.links.short_links import new_short_link
 from portal.notify import texts
-from portal.notify.links import new_short_link
 from portal.notify.models import OutboxMessage
 from portal.notify.transports import TransportError
 
 log = logging.getLogger("portal.notify")
+OUTBOX_WORKER = "outbox-worker"  # its heartbeat, after each round (see /readyz)
 LEASE = timedelta(minutes=5)
 BACKOFF = (
     timedelta(minutes=1),

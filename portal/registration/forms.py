@@ -278,6 +278,18 @@ class RemoveMemberForm(PortalForm):
     """Only the CSRF token."""
 
 
+SEND_LINK_REFUSED = {
+    "draft_limit": _l(
+        "The link has already been sent to three different numbers or addresses. Send it to "
+        "one of them, or call us."
+    ),
+    "recipient_limit": _l(
+        "We have sent enough messages to this number or address today. Try again tomorrow."
+    ),
+    "paused": _l("We cannot send messages right now. Try again in an hour, or call us."),
+}
+
+
 class SendLinkForm(PortalForm):
     """The saved registration's link by SMS or e-mail, when the person asks for it."""
 

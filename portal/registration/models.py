@@ -19,6 +19,9 @@ class Draft(Base):
     locale: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # The status link is derived from this (and the secret key), so the receipt can show it
+    # again after a double tap or a reload; it never changes, unlike the draft's own link.
+    status_seed: Mapped[str | None] = mapped_column(String(64))
     # Set when submitted; the step rows are then deleted and only the receipt link remains.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     steps: Mapped[list["DraftStep"]] = relationship(

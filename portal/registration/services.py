@@ -9,11 +9,15 @@ from sqlalchemy.orm import Session
 from portal.cases import routing
 from portal.cases import services as cases
 from portal.cases.models import Case
+from portal.links.retired import find_retired, replace_links
+from portal.links.short_links import short_link_target
 from portal.notify import outbox
+from portal.notify.models import OutboxMessage
 from portal.profile import Profile
 from portal.registration.models import Draft, DraftStep, Registration
 from portal.registration.steps import MEMBER_STEP, ORDER, SIMPLE_STEPS
 from portal.tokens import derived_token, looks_like_token, new_token, token_hash
+from portal.validation import without_control_characters
 
 CASE_TYPE = "family_reunification"
 STATUS_LINK_PURPOSE = "registration-status"
@@ -32,8 +36,9 @@ def create_draft(session: Session, locale: str, days: int) -> tuple[Draft, str]:
     """A new draft and its private token (shown to the person, never stored)."""
     token = new_token()
     draft = Draft(
-        token_hash=token_hash(token), locale=locale, expires_at=_now() + timedelta(days=days)
-    )
+        token_hash=token_hash(token), locale=locale, expires_at=_now() + timedelta(days=days),
+        status_seed=new_token(),
+    )  # fmt: skip
     session.add(draft)
     session.commit()
     return draft, token
@@ -45,8 +50,6 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
         return None
     draft = session.scalars(select(Draft).where(Draft.token_hash == token_hash(token))).first()
     if draft is None:  # a short link from a text message opens the same draft
-        from portal.notify.links import short_link_target
-
         draft_id = short_link_target(session, token, "draft_id")
         draft = session.get(Draft, draft_id) if draft_id else None
     if draft is None or _aware(draft.expires_at) <= _now():
@@ -54,14 +57,21 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
     return draft
 
 
+def draft_of_retired_link(session: Session, token: str | None) -> Draft | None:
+    """The unexpired draft a replaced link of it belonged to (the first phone's cookie after the
+    person went on on another phone, an SMS link used once)."""
+    retired = find_retired(session, token)
+    draft = session.get(Draft, retired.draft_id) if retired and retired.draft_id else None
+    if draft is None or _aware(draft.expires_at) <= _now():
+        return None
+    return draft
+
+
 def renew_token(session: Session, draft: Draft) -> str:
     """Give the draft a new private token; the old link stops working, and so do short links
-    sent by SMS or e-mail (each works until it is used once)."""
-    from portal.notify.models import ShortLink
-
-    token = new_token()
-    draft.token_hash = token_hash(token)
-    session.execute(delete(ShortLink).where(ShortLink.draft_id == draft.id))
+    sent by SMS or e-mail (each works until it is used once). The old ones are kept as retired,
+    so the device that still holds one is told what happened."""
+    token, draft.token_hash = replace_links(session, draft.token_hash, draft_id=draft.id)
     session.commit()
     return token
 
@@ -124,9 +134,20 @@ def delete_draft(session: Session, draft: Draft) -> None:
     session.commit()
 
 
-def status_token(secret_key: str, draft_token: str) -> str:
-    """The status link's token, derived from the draft's: the receipt can show it again."""
-    return derived_token(secret_key, STATUS_LINK_PURPOSE, draft_token)
+def status_token(secret_key: str, draft: Draft) -> str | None:
+    """The status link's token, derived from the draft's seed (which, unlike the draft's own
+    link, never changes): every answer to the same submit, and the receipt, show the same link.
+    None for a draft sent before seeds existed."""
+    if not draft.status_seed:
+        return None
+    return derived_token(secret_key, STATUS_LINK_PURPOSE, draft.status_seed)
+
+
+def receipt_status_token(secret_key: str, draft: Draft, case: Case) -> str | None:
+    """The status link the receipt can show: None once a newer one has been sent (it is only
+    ever sent, never shown again)."""
+    token = status_token(secret_key, draft)
+    return token if token and token_hash(token) == case.status_token_hash else None
 
 
 def submitted_case(session: Session, draft: Draft) -> Case | None:
@@ -137,7 +158,6 @@ def submit(
     session: Session,
     draft: Draft,
     *,
-    draft_token: str,
     secret_key: str,
     profile: Profile,
     locale: str,
@@ -151,6 +171,9 @@ def submit(
     key = f"draft:{draft.id}"
     collected = {step: answers(draft, step) for step in SIMPLE_STEPS}
     collected["family_members"] = members(draft)
+    # Answers saved before forms refused control characters: a NUL would stop the submit on
+    # PostgreSQL, and this registration could never be sent.
+    collected = _without_control_characters(collected)
     route = routing.route_for(session, profile, CASE_TYPE)
     case = cases.open_case(
         session,
@@ -158,11 +181,11 @@ def submit(
         department=route.department,
         locale=locale,
         submission_key=key,
-        status_token=status_token(secret_key, draft_token),
+        status_token=status_token(secret_key, draft) or new_token(),
         due_in_days=route.due_in_days,
     )
     language = collected["language"]
-    case.applicant_name = collected["registrant"].get("name")
+    case.applicant_name = without_control_characters(collected["registrant"].get("name") or "")
     if language.get("interpreter_needed") == "yes":
         case.interpreter_language = language.get("interpreter_language")
     session.add(
@@ -186,6 +209,107 @@ def submit(
     draft.steps.clear()  # the answers now live in the case; the draft keeps only the receipt
     session.commit()
     return case
+
+
+def _without_control_characters(value):
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, dict):
+        return {key: _without_control_characters(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    return value
+
+
+def send_draft_link(
+    session: Session, draft: Draft, *, locale: str, phone: str | None, email: str | None, now
+) -> dict[str, str]:
+    """The saved registration's link to the phone and/or e-mail the person wrote (the form's
+    "send me the link"). Returns, per field ("phone", "email"), why it could not be sent."""
+    refused = {}
+    for field, contact in (("phone", ("sms", phone)), ("email", ("email", (email or "").lower()))):
+        if contact[1]:
+            refusal = outbox.draft_link(
+                session, draft_id=draft.id, locale=locale, contact=contact, now=now
+            )
+            if refusal:
+                refused[field] = refusal
+    session.commit()
+    return refused
+
+
+# --- getting back in -----------------------------------------------------------------------
+def registration_contacts(answers: dict) -> list[tuple[str, str]]:
+    """The phone and e-mail the person gave, as messages reach them (e-mail in lower case)."""
+    return [(channel, address.lower() if channel == "email" else address)
+            for channel, address in outbox.contacts_of_registration(answers)]  # fmt: skip
+
+
+def send_status_link_again(
+    session: Session, reference: str, contact: tuple[str, str], now: datetime
+) -> bool:
+    """The applicant asked for their status link again: when `contact` is the phone or e-mail
+    they gave, a new link goes there and the old one stops working (the caller commits and
+    answers the same either way)."""
+    case = cases.case_by_reference(session, reference)
+    registration = _registration_of(session, case)
+    if registration is None or contact not in registration_contacts(registration.answers):
+        return False
+    renewal = cases.new_status_link(session, case)
+    outbox.status_link(session, case, [contact], event=f"again:{renewal}", public=True)
+    return True
+
+
+def send_status_link_for_staff(session: Session, case: Case) -> list[tuple[str, str]]:
+    """A caseworker sends a new status link (to someone who phoned): to every contact the
+    applicant gave. Returns where it went; the caller audits and commits."""
+    registration = _registration_of(session, case)
+    sent_to = registration_contacts(registration.answers) if registration else []
+    if sent_to:
+        renewal = cases.new_status_link(session, case)
+        outbox.status_link(session, case, sent_to, event=f"staff:{renewal}", public=False)
+    return sent_to
+
+
+def contacts_of_case(session: Session, case: Case) -> list[tuple[str, str]]:
+    registration = _registration_of(session, case)
+    return registration_contacts(registration.answers) if registration else []
+
+
+def _registration_of(session: Session, case: Case | None) -> Registration | None:
+    if case is None:
+        return None
+    return session.scalars(select(Registration).where(Registration.case_id == case.id)).first()
+
+
+def send_draft_link_again(session: Session, contact: tuple[str, str], now: datetime) -> bool:
+    """A saved registration's link, asked for with the phone or e-mail given in it (on the
+    contact page or to the send-the-link form): the newest such draft gets a new link, sent
+    there; the old link stops working."""
+    draft = _newest_draft_with_contact(session, contact, now)
+    if draft is None:
+        return False
+    _token, draft.token_hash = replace_links(session, draft.token_hash, draft_id=draft.id)
+    outbox.draft_link_again(session, draft_id=draft.id, locale=draft.locale, contact=contact,
+                            event=f"again:{draft.token_hash[:16]}")  # fmt: skip
+    return True
+
+
+def _newest_draft_with_contact(session: Session, contact, now: datetime) -> Draft | None:
+    unsent = (Draft.case_id.is_(None), Draft.expires_at > now)
+    steps = session.execute(
+        select(Draft.id, DraftStep.data).join(DraftStep)
+        .where(*unsent, DraftStep.step == "contact").order_by(Draft.id.desc())
+    )  # fmt: skip
+    for draft_id, data in steps:
+        if contact in registration_contacts({"contact": data}):
+            return session.get(Draft, draft_id)
+    sent_to = select(OutboxMessage.draft_id).where(
+        OutboxMessage.kind == "draft_link", OutboxMessage.recipient == contact[1]
+    )
+    return session.scalars(
+        select(Draft).where(*unsent, Draft.id.in_(sent_to)).order_by(Draft.id.desc())
+    ).first()
 
 
 def purge_expired_drafts(session: Session, now: datetime | None = None) -> int:

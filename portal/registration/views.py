@@ -15,12 +15,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from portal import i18n
+from portal import clock, i18n
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
-from portal.notify import outbox
+from portal.links.forms import LinkAgainForm
+from portal.links.pages import lost_link_for, lost_link_page
 from portal.profile import get_profile
 from portal.registration import forms, services, summary
+from portal.registration.forms import SEND_LINK_REFUSED
 from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
 from portal.registration.urls import step_url
 from portal.security import csrf, no_store, private_cookie
@@ -50,16 +52,14 @@ def _continue(key: str):
 
 
 def draft_required(view):
-    """Load the person's draft into g.draft; without one, start again."""
+    """Load the person's draft into g.draft; without one, say what happened (a sent
+    registration says it was sent, never "start again") and offer to send the link again."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.draft = services.find_draft(get_session(), _draft_token())
         if g.draft is None:
-            flash(
-                _("We could not find your registration. It may have expired. Please start again.")
-            )
-            return redirect(url_for(".start"))
+            return _draft_lost(_draft_token())
         if g.draft.case_id and request.endpoint != "registration.receipt":
             return redirect(url_for(".receipt"))
         return view(*args, **kwargs)
@@ -67,10 +67,27 @@ def draft_required(view):
     return wrapper
 
 
+def _draft_lost(token: str | None):
+    """The page for a draft link or cookie that opens no draft."""
+    draft = services.draft_of_retired_link(get_session(), token)
+    case = draft and services.submitted_case(get_session(), draft)
+    if case is not None:
+        return lost_link_page("draft", "sent", reference=case.reference, sent_on=case.created_at)
+    return lost_link_for("draft", token)
+
+
 @bp.get("/")
 def start():
-    draft = services.find_draft(get_session(), _draft_token())
-    return render_template("registration/start.html", draft=draft)
+    """The start page; it also says when this phone has sent a registration (its draft link,
+    current or replaced), so nobody registers the same family twice by mistake."""
+    session, token = get_session(), _draft_token()
+    draft = services.find_draft(session, token)
+    sent_from = draft or services.draft_of_retired_link(session, token)
+    return render_template(
+        "registration/start.html", draft=draft,
+        sent_case=sent_from and services.submitted_case(session, sent_from),
+        follow_url=url_for(".receipt" if draft else "recovery.request_link"),
+    )  # fmt: skip
 
 
 @bp.route("/eligibility", methods=["GET", "POST"])
@@ -174,7 +191,7 @@ def submit():
     form = forms.SubmitForm()
     if form.validate_on_submit():
         services.submit(
-            get_session(), g.draft, draft_token=_draft_token(), profile=get_profile(),
+            get_session(), g.draft, profile=get_profile(),
             secret_key=current_app.config["SECRET_KEY"], locale=i18n.current_locale().code,
         )  # fmt: skip
         response = redirect(url_for(".receipt"))
@@ -190,9 +207,12 @@ def receipt():
     case = services.submitted_case(get_session(), g.draft)
     if case is None:
         return redirect(url_for(".check"))
-    token = services.status_token(current_app.config["SECRET_KEY"], _draft_token())
-    status_url = absolute_url("cases.show_status", token=token)
-    return render_template("registration/receipt.html", case=case, status_url=status_url)
+    token = services.receipt_status_token(current_app.config["SECRET_KEY"], g.draft, case)
+    status_url = token and absolute_url("cases.show_status", token=token)
+    return render_template(
+        "registration/receipt.html", case=case, status_url=status_url,
+        link_form=LinkAgainForm(formdata=None, data={"reference": case.reference}),
+    )  # fmt: skip
 
 
 @bp.get("/saved")
@@ -218,15 +238,14 @@ def send_link():
     form = forms.SendLinkForm()
     if not form.validate_on_submit():
         return _saved_page(form, 400)
-    session = get_session()
-    contacts = [("sms", form.phone.data)] * bool(form.phone.data) + [
-        ("email", form.email.data)
-    ] * bool(form.email.data)
-    for contact in contacts:
-        outbox.draft_link(
-            session, draft_id=g.draft.id, locale=g.portal_locale.code, contact=contact
-        )
-    session.commit()
+    refusals = services.send_draft_link(
+        get_session(), g.draft, locale=g.portal_locale.code, phone=form.phone.data,
+        email=form.email.data, now=clock.now(),
+    )  # fmt: skip
+    for field_name, refusal in refusals.items():
+        form[field_name].errors.append(SEND_LINK_REFUSED[refusal])
+    if refusals:
+        return _saved_page(form, 429)
     flash(_("We are sending you the link. It can take a few minutes."))
     return redirect(url_for(".saved"))
 
@@ -238,9 +257,13 @@ def resume():
     token = request.args.get("token")
     draft = services.find_draft(get_session(), token)
     if draft is None:
-        abort(404)
+        return _draft_lost(token)
+    if draft.case_id:  # sent: nothing more to protect, and nothing to renew
+        response = redirect(url_for(".receipt"))
+        response.set_cookie(**_draft_cookie(token))
+        return response
     missing = services.first_missing_step(draft)
-    response = redirect(url_for(".receipt") if draft.case_id else step_url(missing or "check"))
+    response = redirect(step_url(missing or "check"))
     # A new token on every resume: a link someone else sent cannot be used to read what this
     # person writes afterwards. (The "save" page always shows the current link.)
     response.set_cookie(**_draft_cookie(services.renew_token(get_session(), draft)))

@@ -58,6 +58,9 @@ ACTION_LABELS = {
     "messages_viewed": _l("Viewed the messages by SMS and e-mail"),
     "closure_bookings_cancelled": _l("Cancelled the bookings on closed days and told the people"),
     "audit_log_viewed": _l("Viewed the audit log"),
+    "link_requested": _l("Someone asked for a private link again"),
+    "link_sent_by_staff": _l("Sent a new private link"),
+    "public_messages_paused": _l("Messages the public asks for were paused (hourly limit)"),
 }
 
 # i18n: what an audit entry is about, shown before its reference or number
@@ -66,6 +69,7 @@ TARGET_TYPE_LABELS = {
     "case": _l("Case"),
     "booking": _l("Booking"),
     "closure": _l("Closure"),
+    "reference": _l("Reference"),
 }
 
 

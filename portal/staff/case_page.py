@@ -12,6 +12,7 @@ from portal.cases import workflow
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.form_fields import select_choices
 from portal.notify import outbox
+from portal.registration import services as registration_services
 from portal.registration.models import Registration
 from portal.registration.summary import submitted_sections
 from portal.staff import case_choices
@@ -204,3 +205,13 @@ def apply_bulk(
         done.append(case.reference)
     session.commit()
     return done, refused
+
+
+def send_new_link(session: Session, case, actor) -> list[tuple[str, str]]:
+    """A caseworker sends a new status link (to someone who phoned): to the phone and e-mail the
+    applicant gave; the old link stops working. Audited; returns where it went."""
+    sent_to = registration_services.send_status_link_for_staff(session, case)
+    audit.record(session, "link_sent_by_staff", actor=actor, target_type="case",
+                 target_id=case.reference, details={"channels": [c for c, _ in sent_to]})  # fmt: skip
+    session.commit()
+    return sent_to

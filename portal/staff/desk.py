@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, contains_eager
 
 from portal import audit, clock, i18n
+from portal.appointments import services as booking_services
 from portal.appointments.models import Booking, Closure, DeskReservation
 from portal.appointments.services import bookings_on_days
 from portal.notify import outbox
@@ -323,3 +324,13 @@ def find_booking(session: Session, booking_id: int) -> Booking | None:
 
 def find_closure(session: Session, closure_id: int) -> Closure | None:
     return session.get(Closure, closure_id)
+
+
+def send_new_link(session: Session, booking: Booking, actor) -> list[tuple[str, str]]:
+    """The front desk sends a new private link to someone who phoned: to the booking's own phone
+    and e-mail; the old link stops working. Audited; returns where it went."""
+    sent_to = booking_services.send_link_for_staff(session, booking)
+    audit.record(session, "link_sent_by_staff", actor=actor, target_type="booking",
+                 target_id=booking.reference, details={"channels": [c for c, _ in sent_to]})  # fmt: skip
+    session.commit()
+    return sent_to

@@ -63,6 +63,8 @@ MESSAGE_KINDS = {
     "registration_received": _l("Registration received"),
     "caseworker_message": _l("A caseworker wrote"),
     "draft_link": _l("Link to a saved registration"),
+    "booking_link": _l("The booking's link, sent again"),
+    "status_link": _l("A new status link"),
 }
 MESSAGE_STATES = {
     "pending": _l("Waiting"),

@@ -15,6 +15,7 @@ from portal import clock
 from portal.cases.models import OPEN_STATUSES, STATUSES, Case
 from portal.cases.workflow import visibility
 from portal.staff.models import StaffAccount
+from portal.validation import ascii_number
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
@@ -85,8 +86,8 @@ def _conditions(account: StaffAccount, wanted: QueueFilter, *, with_status: bool
         conditions.append(Case.assignee_id == account.id)
     elif wanted.assignee == "none":
         conditions.append(Case.assignee_id.is_(None))
-    elif wanted.assignee.isdigit():
-        conditions.append(Case.assignee_id == int(wanted.assignee))
+    elif ascii_number(wanted.assignee) is not None:
+        conditions.append(Case.assignee_id == ascii_number(wanted.assignee))
     if wanted.language:
         conditions.append(Case.locale == wanted.language)
     if wanted.interpreter:

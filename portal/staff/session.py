@@ -13,6 +13,7 @@ from portal import audit
 from portal.audit.models import AuditEntry
 from portal.db import get_session
 from portal.staff.models import StaffAccount
+from portal.validation import ascii_number
 
 login_manager = LoginManager()
 login_manager.session_protection = None  # our own checks below; an office's address may change
@@ -26,10 +27,11 @@ def _load_account(user_id: str) -> StaffAccount | None:
     """The session holds "id:version": a raised version (logout, deactivation, password change)
     makes every older session worthless, on every worker and host."""
     account_id, _, version = user_id.partition(":")
-    if not (account_id.isdigit() and version.isdigit()):
+    account_id, version = ascii_number(account_id), ascii_number(version)
+    if account_id is None or version is None:
         return None
-    account = get_session().get(StaffAccount, int(account_id))
-    if account is None or not account.active or account.session_version != int(version):
+    account = get_session().get(StaffAccount, account_id)
+    if account is None or not account.active or account.session_version != version:
         return None
     return account
 

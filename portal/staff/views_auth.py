@@ -19,6 +19,7 @@ from portal.staff.forms import (
     PasswordChangeForm,
 )
 from portal.staff.locale import COOKIE, COOKIE_MAX_AGE, STAFF_LOCALES, staff_blueprint
+from portal.validation import ascii_number
 
 bp = staff_blueprint("staff_auth", __name__, "/staff")
 HOME_BY_ROLE = {
@@ -146,7 +147,7 @@ def second_factor():
             staff_session.end_session()
             flash(_login_failed_message())
             return redirect(_with_next(".login"))
-        if len(code) == 6 and code.isdigit():
+        if len(code) == 6 and ascii_number(code) is not None:
             if services.use_totp_code(session, account, code, now):
                 return _finish_login(account)
         elif services.use_recovery_code(session, account, code, now):

@@ -9,12 +9,16 @@ from portal import audit, clock, i18n
 from portal.cases import workflow
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.db import get_session
+from portal.registration import services as registration_services
 from portal.staff import case_choices, case_page
 from portal.staff import queue as case_queue
 from portal.staff.case_forms import BulkForm, QueueFilterForm
+from portal.staff.forms import ConfirmForm
 from portal.staff.labels import STATUS_LABELS, WORKFLOW_PROBLEMS
+from portal.staff.links import contact_lines, new_link_message
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required
+from portal.validation import ascii_number
 
 bp = staff_blueprint("staff_cases", __name__, "/staff/cases")
 case_staff = staff_required("admin", "caseworker")
@@ -80,7 +84,7 @@ def bulk():
     form = BulkForm(prefix="bulk")
     session = get_session()
     case_choices.fill_bulk_form(form, session, current_user)
-    ids = [int(value) for value in request.form.getlist("case_ids") if value.isdigit()]
+    ids = [n for n in map(ascii_number, request.form.getlist("case_ids")) if n is not None]
     back = url_for(".queue", **_filter_from_request()[1].query_args())
     if not form.validate_on_submit() or not ids:
         flash(_("Choose one or more cases and what to do with them."))
@@ -110,6 +114,23 @@ def show(reference: str):
     )
     get_session().commit()
     return case_page.render(case)
+
+
+@bp.route("/<reference>/new-link", methods=["GET", "POST"])
+@case_staff
+def new_link(reference: str):
+    """Send the applicant a new status link (asked once, on its own page)."""
+    session = get_session()
+    case = workflow.load_case(session, current_user, reference) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sent_to = case_page.send_new_link(session, case, current_user)
+        flash(new_link_message(sent_to))
+        return redirect(url_for(".show", reference=case.reference))
+    contacts = contact_lines(registration_services.contacts_of_case(session, case))
+    return render_template("staff/links/new_link.html", form=form, contacts=contacts,
+                           what=_("For case %(reference)s.", reference=case.reference),
+                           back=url_for(".show", reference=case.reference))  # fmt: skip
 
 
 @bp.post("/<reference>/<action>")

@@ -7,10 +7,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import clock
+from portal.appointments import services as booking_services
 from portal.db import get_session
 from portal.staff import desk
 from portal.staff.desk_forms import AttendanceForm, ClosureForm, DayForm
 from portal.staff.forms import ConfirmForm
+from portal.staff.links import contact_lines, new_link_message
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required
 
@@ -70,6 +72,25 @@ def mark_attendance(booking_id: int):
             flash(str(ATTENDANCE_REFUSED[refused.reason]))
     day = desk.local_day(booking).isoformat()
     return redirect(url_for(".day_list", day=day, _anchor=f"booking-{booking.id}"))
+
+
+@bp.route("/desk/bookings/<int:booking_id>/new-link", methods=["GET", "POST"])
+@staff_required()
+def new_link(booking_id: int):
+    """Send a new private link to someone who phoned about their booking (asked once)."""
+    session = get_session()
+    booking = desk.find_booking(session, booking_id) or abort(404)
+    back = url_for(
+        ".day_list", day=desk.local_day(booking).isoformat(), _anchor=f"booking-{booking.id}"
+    )
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        flash(new_link_message(desk.send_new_link(session, booking, _actor())))
+        return redirect(back)
+    contacts = contact_lines(booking_services.contacts(booking))
+    return render_template("staff/links/new_link.html", form=form, contacts=contacts, back=back,
+                           what=_("For the booking %(reference)s of %(name)s.",
+                                  reference=booking.reference, name=booking.name))  # fmt: skip
 
 
 @bp.route("/closures/", methods=["GET", "POST"])

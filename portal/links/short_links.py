@@ -1,21 +1,14 @@
-"""Short private links for text messages: /k/<22 characters> opens a booking or a case's status
-page in the recipient's language, exactly like the long private link (the same cookie exchange)."""
+"""Short private links for text messages: /k/<22 characters> opens a booking, a case's status
+page or a saved registration like the long link does (the same cookie exchange)."""
 
 import secrets
 
-from flask import Blueprint, abort, redirect, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import i18n
-from portal.db import get_session
-from portal.limits import limiter, lookup_limit, not_found
-from portal.notify.models import ShortLink
-from portal.security import no_store
+from portal.links.models import ShortLink
 from portal.tokens import looks_like_token, token_hash
 
-bp = Blueprint("short_links", __name__)
-bp.after_request(no_store)
 SHORT_TOKEN_BYTES = 16  # 128 random bits, 22 characters
 
 
@@ -45,15 +38,14 @@ def short_link_target(session: Session, token: str | None, column: str) -> int |
     return getattr(link, column) if link is not None else None
 
 
-@bp.get("/k/<token>")
-@limiter.limit(lookup_limit, deduct_when=not_found)
-def follow(token: str):
-    link = find_short_link(get_session(), token)
-    if link is None:
-        abort(404)
-    lang = (i18n.get_locale_by_code(link.locale) or i18n.get_locale_by_code("nb")).code
-    if link.booking_id is not None:
-        return redirect(url_for("booking.manage", lang=lang, token=token))
-    if link.draft_id is not None:
-        return redirect(url_for("registration.resume", lang=lang, token=token))
-    return redirect(url_for("cases.show_status", lang=lang, token=token))
+def drop_short_links(session: Session, **target: int) -> list[tuple[str, str]]:
+    """Delete the short links to one booking, case or draft (booking_id=…, case_id=… or
+    draft_id=…); returns their hashes and languages."""
+    ((column, value),) = target.items()
+    condition = getattr(ShortLink, column) == value
+    dropped = [tuple(row) for row in session.execute(
+        select(ShortLink.token_hash, ShortLink.locale).where(condition)
+    )]  # fmt: skip
+    if dropped:
+        session.execute(delete(ShortLink).where(condition))
+    return dropped
