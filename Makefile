@@ -9,7 +9,7 @@ PORT ?= 8000
 # (production always does).
 DEMO_TOTP ?= false
 
-.PHONY: run test lint format bench translations clean
+.PHONY: run test lint format bench translations clean nginx
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -29,14 +29,21 @@ instance/secret_key:
 translations: $(INSTALLED)
 	$(BIN)/portal translations compile
 
-run: $(INSTALLED) instance/secret_key translations
+# nginx buffers requests in front of gunicorn's sync workers, so slow clients cannot hold them.
+NGINX := $(shell command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; })
+
+nginx:
+	@[ -n "$(NGINX)" ] || { \
+	  echo "Installing nginx-light with apt (the buffering proxy in front of gunicorn)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update -qq && { $$SUDO apt-get install -y -qq nginx-light || $$SUDO apt-get install -y -qq nginx; }; }
+
+run: $(INSTALLED) instance/secret_key translations nginx
 	$(BIN)/portal db upgrade
 	PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) $(BIN)/portal demo load
-	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops); messages (SMS, e-mail) are written to this log"
-	export PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) PORTAL_SECRET_KEY="$$(cat instance/secret_key)" \
-	  PORTAL_DEV_BASE_URL=http://$(HOST):$(PORT); \
-	$(BIN)/portal outbox send --loop --interval 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'portal:create_app()'
+	@echo "Messages (SMS, e-mail) are written to this log"
+	PORTAL_STAFF_TOTP_REQUIRED=$(DEMO_TOTP) PORTAL_SECRET_KEY="$$(cat instance/secret_key)" \
+	  PORTAL_DEV_BASE_URL=http://$(HOST):$(PORT) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) deploy/run-local
 
 test: $(INSTALLED) translations
 	$(BIN)/ruff check .

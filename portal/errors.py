@@ -3,7 +3,7 @@
 import re
 
 from flask import Flask, current_app, g, make_response, render_template, request
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -96,9 +96,22 @@ def _log_exception(exc_info) -> None:
     )
 
 
+# PostgreSQL states that mean "cannot write now", which the driver reports as an internal error:
+# a read-only transaction (a standby, a read-only database) and insufficient resources (disk full).
+UNAVAILABLE_SQLSTATES = ("25006", "53")
+
+
+def _internal_database_error(error: InternalError):
+    if str(getattr(error.orig, "sqlstate", "") or "").startswith(UNAVAILABLE_SQLSTATES):
+        return _database_unavailable(error)
+    _log_exception((type(error), error, error.__traceback__))
+    return _server_error(error)
+
+
 def init_app(app: Flask) -> None:
     app.log_exception = _log_exception
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, _database_unavailable)
+    app.register_error_handler(InternalError, _internal_database_error)

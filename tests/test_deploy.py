@@ -65,3 +65,33 @@ def test_systemd_units_verify(tmp_path):
     (tmp_path / "env").write_text("")
     result = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(
+    not shutil.which("nginx"), reason="nginx is not installed (apt-get install nginx)"
+)
+@pytest.mark.parametrize("site", ["compose.conf", "local.conf"])
+def test_nginx_accepts_the_buffering_proxies(tmp_path, site):
+    """The compose file's proxy service and `make run`'s proxy (deploy/run-local fills in the
+    local one's paths)."""
+    text = (DEPLOY / "nginx" / site).read_text().replace("server web:8000", "server 127.0.0.1:9")
+    for placeholder, value in {"@RUN@": tmp_path, "@SHARED@": tmp_path, "@LISTEN@": "127.0.0.1:9",
+                               "@SOCKET@": tmp_path / "g.sock", "@STATIC@": tmp_path}.items():  # fmt: skip
+        text = text.replace(placeholder, str(value))
+    if site == "compose.conf":  # a server block inside the image's http block
+        text = f"error_log {tmp_path}/e.log; pid {tmp_path}/n.pid; events {{}}\nhttp {{ {text} }}\n"
+    (tmp_path / "nginx.conf").write_text(text)
+    result = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "client_header_timeout 10s" in text and "client_max_body_size 64k" in text
+
+
+def test_the_compose_file_publishes_only_the_proxy():
+    compose = (DEPLOY / "compose.yaml").read_text()
+    web = compose.split("\n  web:\n", 1)[1].split("\n  outbox:\n", 1)[0]
+    assert "ports:" not in web and 'expose: ["8000"]' in web
+    assert "./nginx/compose.conf:/etc/nginx/conf.d/default.conf" in compose

@@ -201,3 +201,79 @@ def test_disk_full_on_sqlite_gives_the_503_page_and_keeps_the_answers(make_app, 
     assert client.post(action, data=fields).status_code == 302
     assert draft_answers(app, "reference-person")["national_id"] == "15076500565"
     app.extensions["db_engine"].dispose()
+
+
+# --- issue #12: readiness checks what a write needs; the outbox is reported --------------------
+
+
+def read_only_engine(app):
+    """The same database, opened so that nothing can be written (a read-only mount, a replica
+    promoted the wrong way, a revoked grant: writes fail while reads work)."""
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        return db.make_engine(f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true")
+    separator = "&" if "?" in url else "?"
+    return db.make_engine(f"{url}{separator}options=-c%20default_transaction_read_only%3Don")
+
+
+def test_readyz_is_unready_while_the_database_refuses_writes(app, forms):
+    from tests.test_booking import FORM, first_free_time
+
+    day, times = first_free_time(forms.client)
+    token = forms.csrf_token(f"/uk/book/general/{day}/{times[0]}")
+    working = app.extensions["db_engine"]
+    app.extensions["db_engine"] = read_only_engine(app)
+    try:
+        ready = forms.client.get("/readyz")
+        assert ready.status_code == 503 and ready.get_json()["database"] == "cannot write"
+        booking = forms.client.post(
+            f"/uk/book/general/{day}/{times[0]}", data={**FORM, "csrf_token": token}
+        )
+        assert booking.status_code == 503  # not "this time was just taken"
+        _action, fields = kept_form(booking.get_data(as_text=True))
+        assert fields["note"] == FORM["note"]
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["db_engine"] = working
+    assert forms.client.get("/readyz").status_code == 200
+
+
+def test_a_sqlite_file_moved_away_is_noticed_and_never_replaced_by_an_empty_one(app, client):
+    if TEST_DATABASE_URL:
+        pytest.skip("a database file is a SQLite matter")
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    assert client.get("/readyz").status_code == 200  # the pool holds a connection to the file
+    moved = {name: f"{name}.moved" for name in (path, f"{path}-wal", f"{path}-shm")}
+    for name, away in moved.items():
+        if os.path.exists(name):
+            os.rename(name, away)
+    try:
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/uk/book/general/").status_code == 503  # a page that reads
+        assert not os.path.exists(path)  # no new, empty database in its place
+    finally:
+        for name, away in moved.items():
+            if os.path.exists(away):
+                os.rename(away, name)
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_reports_an_outbox_backlog_and_a_silent_worker(app, client):
+    from datetime import UTC, datetime, timedelta
+
+    from portal.notify.models import OutboxMessage
+
+    assert client.get("/readyz").get_json()["outbox"]["state"] == "no worker"
+    with app.app_context():
+        db.beat("outbox-worker")
+        assert client.get("/readyz").get_json()["outbox"]["state"] == "ok"
+        session = db.get_session()
+        session.add(OutboxMessage(dedupe_key="test", kind="draft_link", channel="sms",
+                                  recipient="+4791234567", locale="nb", status="pending", attempts=0,
+                                  next_attempt_at=datetime.now(UTC) - timedelta(minutes=12)))  # fmt: skip
+        session.commit()
+    ready = client.get("/readyz")
+    outbox = ready.get_json()["outbox"]
+    assert ready.status_code == 200  # a stopped worker loses nothing: the host still serves
+    assert outbox["state"] == "backlog" and outbox["due"] == 1
+    assert outbox["oldest_due_seconds"] >= 12 * 60

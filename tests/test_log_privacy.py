@@ -188,6 +188,24 @@ def refused_forms(app, resumed: FormFiller, staff: StaffLogin, reference: str) -
     assert response.status_code == 503 and "15076500565" in response.get_data(as_text=True)
 
 
+def links_again(app, reference: str, staff: StaffLogin) -> None:
+    """Someone else tries the booking's time with its phone (its link goes again by SMS); the
+    applicant asks for the status link again with the reference and the e-mail they gave, and
+    someone asks with details that match nothing; a caseworker sends a new link."""
+    stranger = FormFiller(app.test_client())
+    day, times = first_free_time(stranger.client)
+    form = {**FORM, "phone": TYPED["booking phone as typed"], "name": "Someone Else"}
+    conflict = stranger.post(f"/uk/book/general/{day}/{times[1]}", form)
+    assert conflict.status_code == 200 and 'id="phone-error"' in conflict.get_data(as_text=True)
+    for contact in (TYPED["registration e-mail"], TYPED["booking phone as typed"]):
+        asked = FormFiller(app.test_client()).post(
+            "/uk/link-again/", {"reference": reference, "contact": contact}
+        )
+        assert asked.status_code == 303
+    page = f"/staff/cases/{reference}/new-link"
+    assert staff.forms.post(page, {}, token_from=page).status_code == 302
+
+
 def send_outbox(app, sms_gateway, mail_server) -> dict[str, str]:
     """The outbox worker once, configured as in production: SMS to an HTTP gateway, e-mail over
     SMTP (the development "log" transport writes texts to the log on purpose). Returns the
@@ -271,6 +289,7 @@ def test_no_private_value_in_any_log_line(make_app, gateway, smtp_server, caplog
     staff = staff_work(app, reference)
     answer_on_status_page(app, status_token)
     refused_forms(app, resumed, staff, reference)
+    links_again(app, reference, staff)
     short_links = send_outbox(app, gateway, mail_server)
     open_short_links(app, short_links)
     assert booking.post("/uk/booking/cancel", {}, token_from="/uk/booking/").status_code == 302

@@ -50,6 +50,8 @@ def live_app(tmp_path_factory):
             "RATELIMIT_SUBMITS": "10000 per hour",
             "RATELIMIT_LOOKUPS": "10000 per minute",
             "RATELIMIT_LOGINS": "10000 per minute",
+            "RATELIMIT_LINK_REQUESTS": "10000 per hour",
+            "RATELIMIT_LINK_REQUESTS_PER_TARGET": "10000 per hour",
             "STAFF_TOTP_REQUIRED": True,  # as in production: the browser tests enrol
         }
     )
