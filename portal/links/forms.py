@@ -1,7 +1,10 @@
 """The get-my-link-again form: a reference (optional for a saved registration) and the phone
 number or e-mail address the person gave."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length
 
@@ -28,6 +31,11 @@ class LinkAgainForm(PortalForm):
         render_kw={"dir": "ltr", "autocomplete": "tel"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The example references read left to right inside right-to-left text.
+        self.reference.description = left_to_right_references(str(self.reference.description))
+
     def validate_reference(self, field):
         if field.data and references.normalise(field.data) is None:
             raise ValidationError(
@@ -50,3 +58,17 @@ class LinkAgainForm(PortalForm):
     @property
     def parsed_contact(self) -> tuple[str, str] | None:
         return validation.parse_contact(self.contact.data or "")
+
+
+REFERENCE_EXAMPLE = re.compile(r"\b(?:FG|TB)-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+
+
+def left_to_right_references(text: str) -> Markup:
+    """The text, escaped, with each reference in it isolated as left-to-right."""
+    pieces, last = [], 0
+    for found in REFERENCE_EXAMPLE.finditer(text):
+        pieces.append(escape(text[last : found.start()]))
+        pieces.append(Markup('<bdi dir="ltr" class="reference-inline">%s</bdi>') % found.group())
+        last = found.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
