@@ -2,15 +2,10 @@
 logger replaces the token of a short link (/k/<token>) in the path and the request line."""
 
 import logging
-import re
 
 from gunicorn.glogging import Logger
 
-SHORT_LINK = re.compile(r"/k/[^/?\s]+")
-
-
-def redact(text: str) -> str:
-    return SHORT_LINK.sub("/k/…", text)
+from portal.logs import EscapingFormatter, redact
 
 
 class RedactingLogger(Logger):
@@ -18,8 +13,6 @@ class RedactingLogger(Logger):
     line it writes (its error log quotes request lines and headers a client chose)."""
 
     def _set_handler(self, log, output, fmt, stream=None):
-        from portal.logs import EscapingFormatter
-
         if isinstance(fmt, logging.Formatter) and not isinstance(fmt, EscapingFormatter):
             fmt = EscapingFormatter(fmt._fmt, fmt.datefmt)
         super()._set_handler(log, output, fmt, stream)

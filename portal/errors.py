@@ -8,6 +8,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal import i18n, limits
+from portal.logs import redact
 
 PLAIN_500 = "500 Internal Server Error / Intern feil\n"
 PLAIN_503 = "503 Service Unavailable / Tjenesten er midlertidig utilgjengelig\n"
@@ -87,10 +88,6 @@ def _database_unavailable(error):
 
 def _log_exception(exc_info) -> None:
     """Flask's own message names the path; a short link's path holds its private token."""
-    from flask import current_app
-
-    from portal.access_log import redact
-
     current_app.logger.error(
         "Exception on %s [%s]", redact(request.path), request.method, exc_info=exc_info
     )

@@ -10,7 +10,13 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from portal.access_log import redact
+SHORT_LINK = re.compile(r"/k/[^/?\s]+")
+
+
+def redact(text: str) -> str:
+    """A short link's path without its private token (/k/…)."""
+    return SHORT_LINK.sub("/k/…", text)
+
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 # What a proxy may hand us as its request id (nginx's $request_id is 32 hex digits).

@@ -476,7 +476,7 @@ def test_a_short_link_to_a_saved_registration_works_once(app, forms):
 
 
 def test_short_link_tokens_never_reach_the_access_log():
-    from portal.access_log import redact
+    from portal.logs import redact
 
     assert redact("/k/abcdefghijklmnopqrstuv") == "/k/…"
     assert redact("GET /k/abcdefghijklmnopqrstuv HTTP/1.1") == "GET /k/… HTTP/1.1"
