@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, false, func
+from sqlalchemy import JSON, DateTime, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
+from portal.links.models import AboutOneThing
 
 KINDS = (
     "booking_confirmed", "booking_reminder", "booking_moved", "booking_cancelled",
@@ -18,7 +19,7 @@ CHANNELS = ("sms", "email")
 STATES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
-class OutboxMessage(Base):
+class OutboxMessage(AboutOneThing, Base):
     """One message to one recipient on one channel. The body is written on the first attempt and
     erased once the message is sent or has failed: it may hold a private link."""
 
@@ -32,15 +33,6 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(10))
     recipient: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(10))
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("booking.id", ondelete="CASCADE"), index=True
-    )
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
-    draft_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registration_draft.id", ondelete="CASCADE"), index=True
-    )
     params: Mapped[dict | None] = mapped_column(JSON)  # erased with the body
     # Asked for by someone on a public page (a link sent again): counted against the caps on
     # what the public can make the outbox send.
