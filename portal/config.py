@@ -102,9 +102,13 @@ def defaults() -> dict:
         "PAGES_DIR": str(ROOT / "translations"),
         "RATELIMIT_LOOKUPS": "30 per minute",
         "RATELIMIT_SUBMITS": "20 per hour",
+        # Booking forms refused because the phone has bookings, per phone number.
+        "RATELIMIT_PHONE_REFUSALS": "3 per day",
         # Asking for a link again: per client address, and per reference (or address asked for).
         "RATELIMIT_LINK_REQUESTS": "10 per hour",
         "RATELIMIT_LINK_REQUESTS_PER_TARGET": "5 per hour",
+        # The get-my-link-again answer takes at least this long, matched or not (no timing hint).
+        "LINK_AGAIN_ANSWER_SECONDS": 0.2,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "DRAFT_DAYS": 14,

@@ -2,6 +2,7 @@
 
 import os
 from datetime import UTC, datetime
+from functools import wraps
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -105,10 +106,24 @@ def get_session() -> Session:
     SQLite a read that later upgrades to a write would otherwise fail at once with
     SQLITE_BUSY_SNAPSHOT under concurrency (a double click). Reads stay unserialised."""
     if "db_session" not in g:
-        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        writes = has_request_context() and (
+            request.method not in ("GET", "HEAD", "OPTIONS") or g.get("db_writes", False)
+        )
         engine = get_engine().execution_options(serialise=True) if writes else get_engine()
         g.db_session = current_app.extensions["db_sessionmaker"](bind=engine)
     return g.db_session
+
+
+def writing_view(view):
+    """A GET view that writes (a link opened that replaces itself): its transaction serialises
+    with other writers, as a POST's does."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.db_writes = True
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _close_session(_exc=None) -> None:

@@ -2,10 +2,12 @@
 
 import re
 import secrets
+import unicodedata
 
 # No 0/O, 1/I/L or 5/S that people mix up when reading a reference aloud, and no vowels, so a
 # reference never spells a word.
 ALPHABET = "2346789BCDFGHJKMNPQRTVWXYZ"
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def new_reference(prefix: str) -> str:
@@ -17,7 +19,11 @@ def new_reference(prefix: str) -> str:
 def normalise(text: str, prefixes: tuple[str, ...] = ("FG", "TB")) -> str | None:
     """A reference as people type it (fg7k3mq9td, "TB 7K3M Q9TD", in any case) in its written
     form FG-7K3M-Q9TD; None when it cannot be one."""
-    compact = re.sub(r"[\s\-–—‐]", "", text).upper()
+    # Digits in Arabic or Persian script, bidi marks and other invisible format characters, and
+    # every kind of dash that a phone's keyboard or a copied message may give.
+    digits = text.translate(ARABIC_DIGITS)
+    visible = "".join(c for c in digits if unicodedata.category(c) != "Cf")
+    compact = re.sub(r"[\s\-‐‑‒–—―−]", "", visible).upper()
     pattern = rf"({'|'.join(prefixes)})([{ALPHABET}]{{8}})"
     match = re.fullmatch(pattern, compact)
     if match is None:

@@ -5,6 +5,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from portal.validation import has_control_characters
 
@@ -104,7 +105,14 @@ def _refuse_oversized_chunked_bodies():
         request.stream.read(1)  # raises RequestEntityTooLarge when there is more
 
 
+class AsciiIntegerConverter(IntegerConverter):
+    """<int:…> in a URL takes ASCII digits only: Werkzeug's \\d also matches "١" and "１"."""
+
+    regex = r"[0-9]+"
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = AsciiIntegerConverter
     app.before_request(_refuse_control_characters_in_path)
     app.before_request(_refuse_oversized_chunked_bodies)
     app.session_interface = CookieFirstSessionInterface()

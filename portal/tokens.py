@@ -30,3 +30,10 @@ def looks_like_token(value: str | None) -> bool:
         and 20 <= len(value) <= 64
         and all(c.isascii() and (c.isalnum() or c in "-_") for c in value)
     )
+
+
+def keyed_hash(secret_key: str, purpose: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256) of something personal, to find or count it by without storing
+    or logging it: a contact given in a draft, the phone or reference a limit counts."""
+    digest = hmac.new(secret_key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256)
+    return digest.hexdigest()

@@ -195,10 +195,44 @@ def test_details_that_do_not_match_get_the_same_answer_and_change_nothing(app, r
     assert [e.details["matched"] for e in audit_rows(app, "link_requested")] == [True, False, False]
 
 
-def test_asking_for_one_reference_again_and_again_is_limited(app, registered):
+def test_asking_again_and_again_is_limited_per_reference_and_address(app, registered):
     reference, _ = registered
-    answers = [ask_again(app, reference, f"+4791234{n:03d}").status_code for n in range(6)]
+    answers = [ask_again(app, reference, PHONE).status_code for _ in range(6)]
     assert answers == [303] * 5 + [429]
+    # Someone who knows only the reference cannot use up its owner's attempts...
+    other = FormFiller(app.test_client())
+    assert (
+        other.post(
+            "/uk/link-again/", {"reference": reference, "contact": "+4791234567"}
+        ).status_code
+        == 303
+    )
+
+
+def test_forms_without_their_token_do_not_use_up_the_owners_attempts(app, registered):
+    reference, _ = registered
+    stranger = app.test_client()
+    for _ in range(6):  # no CSRF token: refused, and not counted against the owner
+        stranger.post("/uk/link-again/", data={"reference": reference, "contact": PHONE})
+    assert ask_again(app, reference, PHONE).status_code == 303
+
+
+def test_the_answer_never_tells_whether_the_details_matched(app, registered):
+    reference, _ = registered
+    matched = [ask_again(app, reference, PHONE).location for _ in range(4)]
+    unmatched = [ask_again(app, "FG-2222-3333", PHONE).location for _ in range(4)]
+    assert set(matched) == set(unmatched) == {"/uk/link-again/sent?outcome=sent"}
+
+
+def test_the_answer_takes_the_same_time_matched_or_not(make_app, registered):
+    import time
+
+    app = make_app(LINK_AGAIN_ANSWER_SECONDS=0.3)
+    reference, _ = registered
+    for contact in (PHONE, "+4791234567"):
+        started = time.monotonic()
+        assert ask_again(app, reference, contact).status_code == 303
+        assert time.monotonic() - started >= 0.3
 
 
 def test_a_booking_link_is_sent_again_to_the_contact_on_record(app):
@@ -348,13 +382,23 @@ def test_a_drafts_link_goes_to_three_addresses_at_most(app, forms):
     assert len(messages(app, "draft_link")) == 3
 
 
-def test_one_address_gets_a_few_messages_a_day_whatever_is_asked(app, registered):
-    reference, _ = registered
-    for _ in range(3):
-        ask_again(app, reference, PHONE)
-    fourth = ask_again(app, reference, PHONE)
-    assert fourth.location == "/uk/link-again/sent?outcome=recipient_limit"
-    assert len(messages(app, "status_link")) == 3
+def test_typed_addresses_get_a_few_messages_a_day_and_cannot_block_a_lost_link(app, forms):
+    """Three saved registrations send their link to one number (the daily share of an address
+    someone typed); a fourth is refused. The owner of that number still gets their own link
+    again: messages to the contact on record are not held by what others typed."""
+    for n in range(4):
+        drafts = FormFiller(app.test_client())
+        fill_in(drafts, until="permit")
+        drafts.client.get(f"{REG}/saved")
+        response = drafts.post(f"{REG}/send-link", {"phone": PHONE, "email": ""},
+                               token_from=f"{REG}/saved")  # fmt: skip
+        assert response.status_code == (302 if n < 3 else 429)
+    fill_in(forms)  # a registration whose contact is that number
+    forms.post(f"{REG}/submit", {"confirm": "y"})
+    with app.app_context():
+        reference = db.get_session().scalars(select(Case.reference)).one()
+    assert ask_again(app, reference, PHONE).location.endswith("outcome=sent")
+    assert len(messages(app, "status_link")) == 1
 
 
 def test_the_hourly_budget_pauses_public_messages_and_tells_the_administrators(
@@ -392,3 +436,148 @@ def staff_login_for():
         return login.client
 
     return _login
+
+
+# --- what an attacker's review found (each held against a fix) -----------------------------
+
+
+def test_an_address_the_link_was_once_sent_to_cannot_take_a_draft_back(app):
+    """A helper sends the draft's link to their own e-mail; the person goes on alone (the link
+    is renewed) and gives their own contact. The helper's e-mail finds nothing afterwards."""
+    helper = FormFiller(app.test_client())
+    fill_in(helper, until="contact")
+    helper.post(f"{REG}/send-link", {"phone": "", "email": "helper@example.org"},
+                token_from=f"{REG}/saved")  # fmt: skip
+    resume = RESUME_LINK.search(helper.client.get(f"{REG}/saved").get_data(as_text=True)).group(1)
+    person_browser, _page = opened(app, resume)
+    person = FormFiller(person_browser)
+    person.post(f"{REG}/contact", {"phone": PHONE, "email": "", "preferred_channel": "sms"})
+    Outbox().deliver(app)
+    assert ask_again(app, "", "helper@example.org").status_code == 303
+    assert [m.recipient for m in messages(app, "draft_link")] == ["helper@example.org"]
+    assert person_browser.get(f"{REG}/check").status_code == 200  # the person is not cut off
+    assert ask_again(app, "", PHONE).status_code == 303  # the contact given finds it
+    assert [m.recipient for m in messages(app, "draft_link")][-1] == PHONE
+
+
+def test_copies_of_a_sent_drafts_link_never_show_the_status_link(app, forms):
+    fill_in(forms, until="contact")
+    forms.post(f"{REG}/send-link", {"phone": "", "email": "copy@example.org"},
+               token_from=f"{REG}/saved")  # fmt: skip
+    [(_, _, text)] = Outbox().deliver(app)
+    forms.post(f"{REG}/contact", {"phone": PHONE, "email": "", "preferred_channel": "sms"})
+    forms.post(f"{REG}/send-link", {"phone": "", "email": "late@example.org"},
+               token_from=f"{REG}/saved")  # fmt: skip
+    assert forms.post(f"{REG}/submit", {"confirm": "y"}).status_code == 302
+    assert STATUS_LINK.search(forms.client.get(f"{REG}/receipt").get_data(as_text=True))
+    for _ in range(2):  # an unused SMS link, opened after sending, again and again
+        _browser, page = opened(app, short_link(text))
+        html = page.get_data(as_text=True)
+        assert in_ukrainian(app, SENT) in html and "/status/?token=" not in html
+    # The link waiting to go to late@example.org is not sent any more.
+    assert [m.status for m in messages(app, "draft_link")][-1] == "cancelled"
+
+
+def test_trying_a_phone_numbers_times_is_refused_after_a_few_tries(app):
+    """Another person's number: every refused form answers the same, whether the number has a
+    booking at that time or two at others; after three refusals a day the number gets 429."""
+    owner = app.test_client()
+    day, times = first_free_time(owner)
+    book_through_the_form(owner, day, times[0])
+    book_through_the_form(owner, day, times[1])
+    stranger = app.test_client()
+    answers = []
+    for time in times[:4]:
+        response = book_through_the_form(stranger, day, time, name="Someone Else")
+        error = re.search(r'id="phone-error">(.*?)</p>', response.get_data(as_text=True), re.S)
+        answers.append((response.status_code, error and error.group(1)))
+    assert [status for status, _ in answers] == [200, 200, 200, 429]
+    assert len({text for _, text in answers[:3]}) == 1  # the same time or not: one answer
+
+
+def test_asking_at_once_twice_is_not_a_500(app, registered):
+    """A double tap, or the same link opened twice at once: the second waits for the first."""
+    import threading
+
+    reference, _ = registered
+    results, barrier = [], threading.Barrier(4)
+
+    def ask():
+        filler = FormFiller(app.test_client())
+        token = filler.csrf_token("/uk/link-again/")
+        barrier.wait()
+        response = filler.client.post("/uk/link-again/", data={
+            "csrf_token": token, "reference": reference, "contact": PHONE})  # fmt: skip
+        results.append(response.status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [303] * 4
+
+
+def test_no_typed_phone_or_reference_in_the_limit_store_or_the_log(app, registered, caplog):
+    import sqlite3
+
+    reference, _ = registered
+    for _ in range(6):
+        ask_again(app, reference, PHONE)
+    path = app.config["RATELIMIT_STORAGE_URI"].removeprefix("sqlite:///")
+    keys = " ".join(row[0] for row in sqlite3.connect(path).execute("SELECT key FROM hit"))
+    assert "link-again:" in keys
+    for secret in (PHONE, PHONE[1:], reference):
+        assert secret not in keys
+        assert not any(secret in record.getMessage() for record in caplog.records)
+
+
+def test_the_staff_page_shows_no_contact_details_and_refuses_a_past_booking(app, staff):
+    owner = app.test_client()
+    day, times = first_free_time(owner)
+    book_through_the_form(owner, day, times[0], email="olena@example.org")
+    with app.app_context():
+        booking = db.get_session().scalars(select(Booking)).one()
+    staff.as_role("reception", ())
+    page = staff.client.get(f"/staff/desk/bookings/{booking.id}/new-link").get_data(as_text=True)
+    assert "67" in page and "123 4567" not in page and "olena@" not in page
+    assert "o•••@example.org" in page
+    owner_forms = FormFiller(owner)
+    owner_forms.post("/uk/booking/cancel", {}, token_from="/uk/booking/")
+    refused = staff.forms.post(f"/staff/desk/bookings/{booking.id}/new-link", {},
+                               token_from="/staff/desk/")  # fmt: skip
+    assert refused.status_code == 302 and messages(app, "booking_link") == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["fg\u200f٢٣٤٦ bcdf", "FG\u20112346\u2212BCDF", "\u2066fg 2346 bcdf\u2069"]
+)
+def test_references_typed_with_other_digits_dashes_and_marks_are_understood(typed):
+    from portal.references import normalise
+
+    assert normalise(typed) == "FG-2346-BCDF"
+
+
+def test_an_address_with_arabic_digits_for_a_number_is_404(app, staff):
+    staff.as_role("reception", ())
+    assert staff.client.get("/staff/desk/bookings/%D9%A1/new-link").status_code == 404
+
+
+def test_a_resume_link_opened_several_times_at_once_is_not_a_500(app, forms):
+    import threading
+
+    fill_in(forms, until="permit")
+    resume = RESUME_LINK.search(forms.client.get(f"{REG}/saved").get_data(as_text=True)).group(1)
+    results, barrier = [], threading.Barrier(5)
+
+    def open_it():
+        browser = app.test_client()
+        barrier.wait()
+        results.append(browser.get(resume).status_code)
+
+    threads = [threading.Thread(target=open_it) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(302) == 1 and set(results) <= {302, 404}  # one wins; the rest: replaced

@@ -116,3 +116,22 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(make_app)
     direct = make_app(RATELIMIT_LOOKUPS="3 per minute").test_client()
     assert guesses(direct, "203.0.113.8") == [404, 404, 404, 429]
     assert guesses(direct, "198.51.100.21") == [429, 429, 429, 429]
+
+
+def test_a_limit_file_that_cannot_be_written_counts_in_memory_and_says_so(make_app, caplog):
+    """Never fail open: while another process holds the file's write lock (or the disk is full)
+    this process counts in memory, warns, and /readyz reports it."""
+    import sqlite3
+
+    app = make_app(RATELIMIT_LOOKUPS="3 per minute")
+    client = app.test_client()
+    assert client.get("/readyz").get_json()["rate_limits"] == "file"
+    blocker = sqlite3.connect(app.config["RATELIMIT_STORAGE_URI"].removeprefix("sqlite:///"))
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        assert [client.get(GUESS).status_code for _ in range(4)] == [404, 404, 404, 429]
+        assert client.get("/readyz").get_json()["rate_limits"] == "memory (file unreachable)"
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert any("counting in memory" in r.getMessage() for r in caplog.records)

@@ -32,14 +32,18 @@ class CsrfOnlyForm(PortalForm):
     """Buttons that change something (cancel, move): only the CSRF token."""
 
 
-PHONE_HAS_BOOKING = {
+# One answer for a phone that has a booking at this time and one that has as many as a phone
+# may have: it must not tell someone typing another person's number when that person comes.
+PHONE_HAS_BOOKINGS = {
     True: _l(
-        "This phone number already has a booking at this time. We have sent its link again by "
-        "text message to that number."
+        "This phone number already has bookings that stop it from booking this time (one at the "
+        "same time, or two already). We have sent their links again by text message to that "
+        "number: use them to see, move or cancel."
     ),
     False: _l(
-        "This phone number already has a booking at this time. Use the link in the text message "
-        "we sent when it was booked, or ask for the link again."
+        "This phone number already has bookings that stop it from booking this time (one at the "
+        "same time, or two already). Use the links in the text messages we sent when they were "
+        "booked, or ask for them again."
     ),
 }
 

@@ -32,8 +32,10 @@ class BookingRefused(Exception):
 
     def __init__(self, reason: str, *, link_sent: bool = False):
         super().__init__(reason)
-        # slot_taken, not_bookable, too_many, or phone_has_booking (this phone has a booking at
-        # this time: its link went again to that phone when link_sent).
+        # slot_taken, not_bookable, or phone_has_bookings: this phone has a booking at this
+        # time, or as many as one phone may have; one answer for both, so the answer does not
+        # tell which times a phone has booked. Their links went again to that phone when
+        # link_sent.
         self.reason = reason
         self.link_sent = link_sent
 
@@ -200,11 +202,9 @@ def _decide(session, profile, start, details, now, form_key, token):
         return sent_before, None  # the same form again: the same booking and link
     _check_bookable(session, profile, start, now)
     same = _active_at(session, details.phone, start)
-    if same is not None:
-        sent = _send_link_to_phone_on_record(session, same, now)
-        return None, BookingRefused("phone_has_booking", link_sent=sent)
-    if _active_for_phone(session, details.phone, now) >= MAX_ACTIVE_PER_PHONE:
-        raise BookingRefused("too_many")
+    if same is not None or _active_for_phone(session, details.phone, now) >= MAX_ACTIVE_PER_PHONE:
+        sent = _send_links_to_phone_on_record(session, details.phone, now)
+        return None, BookingRefused("phone_has_bookings", link_sent=sent)
     desk = _free_desk(session, profile, start)
     if desk is None:
         raise BookingRefused("slot_taken")
@@ -221,13 +221,18 @@ def _decide(session, profile, start, details, now, form_key, token):
     return booking, None
 
 
-def _send_link_to_phone_on_record(session: Session, booking: Booking, now: datetime) -> bool:
-    """Someone tried to book this phone's time again: the booking's link goes to the phone on
-    record (once a day), never to the screen. False when the public message caps hold it."""
-    if outbox.public_refusal(session, booking.phone, now) is not None:
+def _send_links_to_phone_on_record(session: Session, phone: str, now: datetime) -> bool:
+    """Someone tried to book with a phone whose bookings stop it: the links of those bookings go
+    to the phone (each once a day), never to the screen. False when the public message budget
+    holds them."""
+    if outbox.budget_refusal(session, now) is not None:
         return False
-    outbox.booking_link(session, booking, [("sms", booking.phone)],
-                        event=f"again:{now.date().isoformat()}", public=True)  # fmt: skip
+    active = select(Booking).where(
+        Booking.phone == phone, Booking.status == "active", Booking.starts_at > now
+    )
+    for booking in session.scalars(active):
+        outbox.booking_link(session, booking, [("sms", phone)],
+                            event=f"again:{now.date().isoformat()}", public=True)  # fmt: skip
     return True
 
 
@@ -245,7 +250,10 @@ def find_booking(session: Session, token: str | None) -> Booking | None:
 
 
 def booking_by_reference(session: Session, reference: str) -> Booking | None:
-    return session.scalars(select(Booking).where(Booking.reference == reference)).first()
+    """The booking, its row locked until the commit (PostgreSQL): two requests replacing its
+    link are decided one after the other."""
+    query = select(Booking).where(Booking.reference == reference).with_for_update()
+    return session.scalars(query).first()
 
 
 def contacts(booking: Booking) -> list[tuple[str, str]]:

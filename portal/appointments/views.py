@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 
 from portal import clock, i18n
 from portal.appointments import calendar, services
-from portal.appointments.forms import PHONE_HAS_BOOKING, BookingForm, CsrfOnlyForm
+from portal.appointments.forms import PHONE_HAS_BOOKINGS, BookingForm, CsrfOnlyForm
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
@@ -25,8 +26,9 @@ from portal.links.pages import abort_with_lost_link, lost_link_for
 from portal.private_links import exchange_link_token
 from portal.profile import get_profile
 from portal.security import csrf, no_store, private_cookie
+from portal.tokens import keyed_hash
 from portal.urls import absolute_url
-from portal.validation import ascii_number
+from portal.validation import ascii_number, parse_phone
 
 booking_bp = Blueprint("appointments", __name__, url_prefix="/<lang>/book")
 manage_bp = Blueprint("booking", __name__, url_prefix="/<lang>/booking")
@@ -70,6 +72,26 @@ def _start_or_404(day: str, hhmm: str) -> datetime:
     return local.replace(tzinfo=ZoneInfo(get_profile().timezone)).astimezone(UTC)
 
 
+def _phone_key() -> str:
+    """The phone number of a booking form, as a keyed hash (the limiter's store and log name
+    nobody)."""
+    typed = request.form.get("phone", "")
+    phone = parse_phone(typed) or typed
+    return "booking-phone:" + keyed_hash(current_app.config["SECRET_KEY"], "booking-phone", phone)
+
+
+def _phone_refused(_response) -> bool:
+    return g.get("phone_refused", False)
+
+
+def _booked_or_refused(response) -> bool:
+    return succeeded(response) or _phone_refused(response)
+
+
+def phone_refusal_limit() -> str:
+    return current_app.config["RATELIMIT_PHONE_REFUSALS"]
+
+
 @booking_bp.get("/")
 def choose_topic():
     topics = [(code, TOPIC_LABELS[code]) for code in get_profile().booking.topics]
@@ -93,7 +115,10 @@ def choose_time(topic, day):
 
 
 @booking_bp.route("/<topic>/<day>/<hhmm>", methods=["GET", "POST"])
-@limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=_booked_or_refused)
+@limiter.limit(
+    phone_refusal_limit, methods=["POST"], key_func=_phone_key, deduct_when=_phone_refused
+)
 def details(topic, day, hhmm):
     topic = _topic_or_404(topic)
     start = _start_or_404(day, request.form.get("time") or hhmm)
@@ -130,9 +155,11 @@ def details(topic, day, hhmm):
 
 
 def _explain(form: BookingForm, refused: services.BookingRefused) -> str | None:
-    """The refusal the page explains at the top, or None when it belongs beside a field."""
-    if refused.reason == "phone_has_booking":
-        form.phone.errors.append(PHONE_HAS_BOOKING[refused.link_sent])
+    """The refusal the page explains at the top, or None when it belongs beside a field (and
+    counts against the phone's and the address's limits, so nobody can try a number's times)."""
+    if refused.reason == "phone_has_bookings":
+        form.phone.errors.append(PHONE_HAS_BOOKINGS[refused.link_sent])
+        g.phone_refused = True
         return None
     return refused.reason
 

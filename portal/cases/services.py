@@ -13,6 +13,10 @@ from portal.references import new_reference
 from portal.tokens import looks_like_token, token_hash
 
 REFERENCE_PREFIXES = {"family_reunification": "FG"}
+# The browser that holds a status link keeps it in this cookie (exchanged from the link, or set
+# by the registration's submit): HttpOnly, so the token stays out of addresses and scripts.
+STATUS_COOKIE = "case_status"
+STATUS_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def open_case(
@@ -66,7 +70,9 @@ def case_for_status_token(
 
 
 def case_by_reference(session: Session, reference: str) -> Case | None:
-    return session.scalars(select(Case).where(Case.reference == reference)).first()
+    """The case, its row locked until the commit (PostgreSQL), for replacing its link."""
+    query = select(Case).where(Case.reference == reference).with_for_update()
+    return session.scalars(query).first()
 
 
 def new_status_link(session: Session, case: Case) -> str:

@@ -14,8 +14,7 @@ from portal.urls import absolute_url
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang>/status")
 bp.after_request(no_store)
-STATUS_COOKIE = "case_status"
-STATUS_COOKIE_MAX_AGE = 365 * 24 * 3600
+STATUS_COOKIE, STATUS_COOKIE_MAX_AGE = services.STATUS_COOKIE, services.STATUS_COOKIE_MAX_AGE
 
 
 @bp.get("/")

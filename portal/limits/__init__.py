@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_keep_own_retry_after)
     limiter.init_app(app)
     with app.app_context():
-        if storage_state() == "memory (redis unreachable)":
+        if storage_state().startswith("memory ("):
             log.warning(
                 "rate limit storage unreachable at start: counting in memory until it answers"
             )

@@ -15,14 +15,17 @@ KINDS = ("status", "booking", "draft", "any")
 STATES = ("no_link", "unknown", "replaced", "sent")
 
 
-def lost_link_page(kind: str, state: str, *, reference: str | None = None, sent_on=None):
-    """The page and its status: 404, so guessing links still counts against the lookup limit."""
+def lost_link_page(
+    kind: str, state: str, *, reference: str | None = None, sent_on=None, status: int = 404
+):
+    """The page and its status: 404 by default, so guessing links still counts against the
+    lookup limit."""
     assert kind in KINDS and state in STATES
     form = LinkAgainForm(formdata=None, data={"reference": reference or ""})
     page = render_template(
         "links/lost.html", kind=kind, state=state, form=form, reference=reference, sent_on=sent_on
     )
-    return page, 404
+    return page, status
 
 
 def lost_link_for(kind: str, token: str | None):

@@ -4,7 +4,8 @@ a newer link was sent instead of "not found"."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal.links.models import RetiredLink
@@ -14,14 +15,12 @@ from portal.tokens import looks_like_token, new_token, token_hash
 
 def retire(session: Session, links: Iterable[tuple[str, str | None]], **target: int) -> None:
     """Remember these (hash, language) links as replaced (target: booking_id=…, case_id=… or
-    draft_id=…)."""
-    wanted = {value: locale for value, locale in links if value}
-    known = set(
-        session.scalars(select(RetiredLink.token_hash).where(RetiredLink.token_hash.in_(wanted)))
-    )
-    for value, locale in wanted.items():
-        if value not in known:
-            session.add(RetiredLink(token_hash=value, locale=locale, **target))
+    draft_id=…). Two requests replacing the same link at once (a double tap) both succeed."""
+    rows = [{"token_hash": value, "locale": locale, **target} for value, locale in links if value]
+    if not rows:
+        return
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(RetiredLink).values(rows).on_conflict_do_nothing())
 
 
 def replace_links(session: Session, current_hash: str | None, **target: int) -> tuple[str, str]:

@@ -147,11 +147,15 @@ def caseworker_wrote(session: Session, case, answers: dict, event_id: int) -> No
             contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
 
 
-# What the public can make the outbox send (links asked for again, a saved registration's link):
-# each address gets a few a day, a draft's link goes to a few addresses, and in all the outbox
-# takes PUBLIC_MESSAGES_PER_HOUR an hour (configuration), so nobody can pump messages through us.
+# What the public can make the outbox send. Messages to an address someone typed (a saved
+# registration's link) are capped per address a day, per draft, and to half the hourly budget;
+# links sent again to the contact on record of a booking or a case count towards the hourly
+# budget (PUBLIC_MESSAGES_PER_HOUR, configuration) and are bounded by the rate limits of the
+# page that asks (per client address, per reference and contact). So nobody can pump messages
+# through us, and typed addresses can never use up what people who lost their link need.
 PUBLIC_PER_RECIPIENT_PER_DAY = 3
 PUBLIC_RECIPIENTS_PER_DRAFT = 3
+TYPED_ADDRESS_KINDS = ("draft_link",)
 log = logging.getLogger("portal.notify")
 
 
@@ -162,22 +166,37 @@ def _public_since(session: Session, since: datetime, *conditions) -> int:
     )  # fmt: skip
 
 
-def public_refusal(session: Session, recipient: str, now: datetime) -> str | None:
-    """Why a message someone asked for on a public page cannot go to `recipient` now:
-    "recipient_limit" (this address had its share today) or "paused" (the hourly budget is
-    spent; administrators are told), else None."""
-    to_them = OutboxMessage.recipient == recipient
-    if _public_since(session, now - timedelta(days=1), to_them) >= PUBLIC_PER_RECIPIENT_PER_DAY:
-        return "recipient_limit"
-    if public_budget_spent(session, now):
-        _tell_staff_once_an_hour(session, now)
-        return "paused"
-    return None
-
-
-def public_budget_spent(session: Session, now: datetime) -> bool:
+def public_budget_spent(session: Session, now: datetime, *, typed_address: bool = False) -> bool:
+    """Whether the hourly budget of messages the public asks for is spent (half of it, for
+    messages to addresses someone typed)."""
     budget = current_app.config["PUBLIC_MESSAGES_PER_HOUR"]
-    return _public_since(session, now - timedelta(hours=1)) >= budget
+    hour = now - timedelta(hours=1)
+    if typed_address:
+        typed = OutboxMessage.kind.in_(TYPED_ADDRESS_KINDS)
+        if _public_since(session, hour, typed) >= budget // 2:
+            return True
+    return _public_since(session, hour) >= budget
+
+
+def public_refusal(
+    session: Session, recipient: str, now: datetime, *, typed_address: bool
+) -> str | None:
+    """Why a message someone asked for on a public page cannot go to `recipient` now:
+    "recipient_limit" (an address someone typed had its share today) or "paused" (the hourly
+    budget is spent; administrators are told), else None."""
+    if typed_address:
+        to_them = OutboxMessage.recipient == recipient
+        if _public_since(session, now - timedelta(days=1), to_them) >= PUBLIC_PER_RECIPIENT_PER_DAY:
+            return "recipient_limit"
+    return budget_refusal(session, now, typed_address=typed_address)
+
+
+def budget_refusal(session: Session, now: datetime, *, typed_address: bool = False) -> str | None:
+    """ "paused" while the hourly budget is spent (administrators are told), else None."""
+    if not public_budget_spent(session, now, typed_address=typed_address):
+        return None
+    _tell_staff_once_an_hour(session, now)
+    return "paused"
 
 
 def _tell_staff_once_an_hour(session: Session, now: datetime) -> None:
@@ -207,7 +226,7 @@ def draft_link(
     )  # fmt: skip
     if contact[1] not in recipients and len(recipients) >= PUBLIC_RECIPIENTS_PER_DRAFT:
         return "draft_limit"
-    refusal = public_refusal(session, contact[1], now)
+    refusal = public_refusal(session, contact[1], now, typed_address=True)
     if refusal is not None:
         return refusal
     event = f"{draft_id}:{contact[1]}:{clock.today().isoformat()}"
@@ -217,10 +236,21 @@ def draft_link(
 
 
 def draft_link_again(session: Session, *, draft_id: int, locale: str, contact, event: str) -> None:
-    """A saved registration's new link, asked for on the get-my-link-again page (the caller
-    has checked public_refusal for this address before it looked for the draft)."""
+    """A saved registration's new link, asked for on the get-my-link-again page, to the contact
+    given in it (the caller has checked the public budget before it looked for the draft)."""
     enqueue(session, "draft_link", event=event, locale=locale, contacts=[contact],
             draft_id=draft_id, requested_by_public=True)  # fmt: skip
+
+
+def cancel_pending(session: Session, *, draft_id: int, kind: str) -> None:
+    """Messages not needed any more (a saved registration's link, once it has been sent)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.draft_id == draft_id, OutboxMessage.kind == kind,
+               OutboxMessage.status.in_(("pending", "sending")))
+        .values(status="cancelled", body=None, subject=None)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
 
 
 def booking_link(session: Session, booking, contacts, *, event: str, public: bool) -> int:

@@ -20,10 +20,10 @@ SENDERS = {
 def request_new_link(
     session: Session, reference: str | None, contact: tuple[str, str], now: datetime
 ) -> str:
-    """Send a new link when the reference and the contact match; returns "sent" (whether or not
-    they matched), or why nothing can be sent to that address now ("recipient_limit",
-    "paused"), which is checked before anything is looked up so it says nothing of a match."""
-    refusal = outbox.public_refusal(session, contact[1], now)
+    """Send a new link when the reference and the contact match; returns "sent" whether or not
+    they matched, or "paused" while the public message budget is spent, which is checked before
+    anything is looked up, so the answer says nothing of a match."""
+    refusal = outbox.budget_refusal(session, now)
     matched = False
     if refusal is None:
         if reference is None:

@@ -1,5 +1,7 @@
 """/<lang>/link-again/: the form, and the answer that is the same whether or not it matched."""
 
+import time
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from portal import clock, references, validation
@@ -8,11 +10,12 @@ from portal.limits import limiter
 from portal.links.forms import LinkAgainForm
 from portal.recovery import services
 from portal.security import csrf, no_store
+from portal.tokens import keyed_hash
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang>/link-again")
 bp.after_request(no_store)
 csrf.exempt(bp)  # LinkAgainForm (a PortalForm) checks CSRF and keeps what was typed
-OUTCOMES = ("sent", "recipient_limit", "paused")
+OUTCOMES = ("sent", "paused")
 
 
 def per_address_limit() -> str:
@@ -24,21 +27,35 @@ def per_target_limit() -> str:
 
 
 def _target_key() -> str:
-    """The reference asked about (or, for a saved registration, the address), however typed."""
-    reference = references.normalise(request.form.get("reference", ""))
+    """The reference and the address asked about, however typed, as a keyed hash: what is
+    counted (and what the limiter may log) names nobody, and someone who knows only a reference
+    cannot use up its owner's attempts."""
+    reference = references.normalise(request.form.get("reference", "")) or ""
     contact = validation.parse_contact(request.form.get("contact", ""))
-    return "link-again:" + (reference or (contact[1] if contact else "?"))
+    asked = f"{reference}|{contact[1] if contact else request.form.get('contact', '')}"
+    return "link-again:" + keyed_hash(current_app.config["SECRET_KEY"], "link-again", asked)
+
+
+def _answered(response) -> bool:
+    """Only a complete, valid request counts against its target (a form sent back with
+    mistakes, or without its CSRF token, does not)."""
+    return response.status_code == 303
 
 
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(per_address_limit, methods=["POST"])
-@limiter.limit(per_target_limit, methods=["POST"], key_func=_target_key)
+@limiter.limit(per_target_limit, methods=["POST"], key_func=_target_key, deduct_when=_answered)
 def request_link():
     form = LinkAgainForm()
     if not form.validate_on_submit():
         return render_template("recovery/request.html", form=form), 400 if form.errors else 200
+    started = time.monotonic()
     outcome = services.request_new_link(
         get_session(), form.normalised_reference, form.parsed_contact, clock.now()
+    )
+    # The same answer, after the same time, whether or not the details matched something.
+    time.sleep(
+        max(0.0, current_app.config["LINK_AGAIN_ANSWER_SECONDS"] - (time.monotonic() - started))
     )
     return redirect(url_for(".answer", outcome=outcome), 303)
 

@@ -22,6 +22,10 @@ class Draft(Base):
     # The status link is derived from this (and the secret key), so the receipt can show it
     # again after a double tap or a reload; it never changes, unlike the draft's own link.
     status_seed: Mapped[str | None] = mapped_column(String(64))
+    # Keyed hashes of the phone and e-mail given on the contact page: a person who lost the link
+    # finds the draft by them, and only by them (never by an address the link was sent to).
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # Set when submitted; the step rows are then deleted and only the receipt link remains.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     steps: Mapped[list["DraftStep"]] = relationship(

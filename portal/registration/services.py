@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,11 +13,10 @@ from portal.cases.models import Case
 from portal.links.retired import find_retired, replace_links
 from portal.links.short_links import short_link_target
 from portal.notify import outbox
-from portal.notify.models import OutboxMessage
 from portal.profile import Profile
 from portal.registration.models import Draft, DraftStep, Registration
 from portal.registration.steps import MEMBER_STEP, ORDER, SIMPLE_STEPS
-from portal.tokens import derived_token, looks_like_token, new_token, token_hash
+from portal.tokens import derived_token, keyed_hash, looks_like_token, new_token, token_hash
 from portal.validation import without_control_characters
 
 CASE_TYPE = "family_reunification"
@@ -44,14 +44,24 @@ def create_draft(session: Session, locale: str, days: int) -> tuple[Draft, str]:
     return draft, token
 
 
-def find_draft(session: Session, token: str | None) -> Draft | None:
-    """The unexpired draft of a token, or None."""
+def find_draft(session: Session, token: str | None, *, for_update: bool = False) -> Draft | None:
+    """The unexpired draft of a token, or None. `for_update` locks its row (PostgreSQL) before
+    its link is replaced: of two requests with the same link (a double tap), the second then
+    finds it replaced."""
     if not looks_like_token(token):
         return None
-    draft = session.scalars(select(Draft).where(Draft.token_hash == token_hash(token))).first()
+    query = select(Draft).where(Draft.token_hash == token_hash(token))
+    draft = session.scalars(query.with_for_update() if for_update else query).first()
     if draft is None:  # a short link from a text message opens the same draft
         draft_id = short_link_target(session, token, "draft_id")
-        draft = session.get(Draft, draft_id) if draft_id else None
+        query = select(Draft).where(Draft.id == draft_id)
+        draft = session.scalars(query.with_for_update() if for_update else query).first()
+        if (
+            for_update
+            and draft is not None
+            and short_link_target(session, token, "draft_id") is None
+        ):
+            draft = None  # used up while we waited for the lock
     if draft is None or _aware(draft.expires_at) <= _now():
         return None
     return draft
@@ -99,7 +109,20 @@ def save_step(session: Session, draft: Draft, step: str, data: dict, position: i
         draft.steps.append(DraftStep(step=step, position=position, data=_jsonable(data)))
     else:
         row.data = _jsonable(data)
+    if step == "contact":
+        _remember_contact(draft, data)
     session.commit()
+
+
+def contact_hash(contact: tuple[str, str]) -> str:
+    return keyed_hash(current_app.config["SECRET_KEY"], "draft-contact", ":".join(contact))
+
+
+def _remember_contact(draft: Draft, data: dict) -> None:
+    """The contact page's phone and e-mail, as keyed hashes (see Draft.phone_hash)."""
+    given = dict(registration_contacts({"contact": data}))
+    draft.phone_hash = contact_hash(("sms", given["sms"])) if "sms" in given else None
+    draft.email_hash = contact_hash(("email", given["email"])) if "email" in given else None
 
 
 def members(draft: Draft) -> list[dict]:
@@ -143,13 +166,6 @@ def status_token(secret_key: str, draft: Draft) -> str | None:
     return derived_token(secret_key, STATUS_LINK_PURPOSE, draft.status_seed)
 
 
-def receipt_status_token(secret_key: str, draft: Draft, case: Case) -> str | None:
-    """The status link the receipt can show: None once a newer one has been sent (it is only
-    ever sent, never shown again)."""
-    token = status_token(secret_key, draft)
-    return token if token and token_hash(token) == case.status_token_hash else None
-
-
 def submitted_case(session: Session, draft: Draft) -> Case | None:
     return session.get(Case, draft.case_id) if draft.case_id else None
 
@@ -161,8 +177,16 @@ def submit(
     secret_key: str,
     profile: Profile,
     locale: str,
-) -> Case:
-    """Turn a complete draft into a case. A second submit of the same draft returns the first case."""
+) -> str | None:
+    """Turn a complete draft into a case; returns its status link's token, for the browser that
+    sent it (the same for a second submit of the same draft, which makes no second case; None
+    when that link has been replaced since)."""
+    token = status_token(secret_key, draft)
+    case = _submit(session, draft, token, profile=profile, locale=locale)
+    return token if token and token_hash(token) == case.status_token_hash else None
+
+
+def _submit(session: Session, draft: Draft, token: str | None, *, profile, locale) -> Case:
     existing = submitted_case(session, draft)
     if existing is not None:
         return existing
@@ -181,7 +205,7 @@ def submit(
         department=route.department,
         locale=locale,
         submission_key=key,
-        status_token=status_token(secret_key, draft) or new_token(),
+        status_token=token or new_token(),
         due_in_days=route.due_in_days,
     )
     language = collected["language"]
@@ -206,6 +230,8 @@ def submit(
         return cases.case_by_submission_key(session, key)
     draft.case_id = case.id
     outbox.registration_received(session, case, collected)  # the receipt, in this transaction
+    # A saved registration's link waiting to go out is not needed any more.
+    outbox.cancel_pending(session, draft_id=draft.id, kind="draft_link")
     draft.steps.clear()  # the answers now live in the case; the draft keeps only the receipt
     session.commit()
     return case
@@ -296,20 +322,17 @@ def send_draft_link_again(session: Session, contact: tuple[str, str], now: datet
 
 
 def _newest_draft_with_contact(session: Session, contact, now: datetime) -> Draft | None:
-    unsent = (Draft.case_id.is_(None), Draft.expires_at > now)
-    steps = session.execute(
-        select(Draft.id, DraftStep.data).join(DraftStep)
-        .where(*unsent, DraftStep.step == "contact").order_by(Draft.id.desc())
-    )  # fmt: skip
-    for draft_id, data in steps:
-        if contact in registration_contacts({"contact": data}):
-            return session.get(Draft, draft_id)
-    sent_to = select(OutboxMessage.draft_id).where(
-        OutboxMessage.kind == "draft_link", OutboxMessage.recipient == contact[1]
+    """The newest unsent draft whose contact page gives this phone or e-mail, locked while its
+    link is replaced. Never one found by an address its link was sent to: whoever held the link
+    once could send it to themselves, and take it back after the person went on."""
+    column = Draft.phone_hash if contact[0] == "sms" else Draft.email_hash
+    query = (
+        select(Draft)
+        .where(column == contact_hash(contact), Draft.case_id.is_(None), Draft.expires_at > now)
+        .order_by(Draft.id.desc())
+        .limit(1)
     )
-    return session.scalars(
-        select(Draft).where(*unsent, Draft.id.in_(sent_to)).order_by(Draft.id.desc())
-    ).first()
+    return session.scalars(query.with_for_update()).first()
 
 
 def purge_expired_drafts(session: Session, now: datetime | None = None) -> int:

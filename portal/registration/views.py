@@ -16,9 +16,10 @@ from flask import (
 from flask_babel import gettext as _
 
 from portal import clock, i18n
-from portal.db import get_session
+from portal.cases import services as case_services
+from portal.cases.services import STATUS_COOKIE
+from portal.db import get_session, writing_view
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
-from portal.links.forms import LinkAgainForm
 from portal.links.pages import lost_link_for, lost_link_page
 from portal.profile import get_profile
 from portal.registration import forms, services, summary
@@ -190,13 +191,17 @@ def submit():
         return redirect(url_for(".check"))
     form = forms.SubmitForm()
     if form.validate_on_submit():
-        services.submit(
+        status_token = services.submit(
             get_session(), g.draft, profile=get_profile(),
             secret_key=current_app.config["SECRET_KEY"], locale=i18n.current_locale().code,
         )  # fmt: skip
         response = redirect(url_for(".receipt"))
-        # After sending, the receipt stays only until the browser closes (shared phones).
+        # After sending, the receipt stays only until the browser closes (shared phones). Only
+        # this browser gets the status link: it holds it in the status cookie; another copy of
+        # the draft's link shows that the registration was sent, and how to get the link.
         response.set_cookie(**{**_draft_cookie(_draft_token()), "max_age": None})
+        if status_token:
+            response.set_cookie(**private_cookie(STATUS_COOKIE, status_token, None))
         return response
     return render_template("registration/submit.html", form=form)
 
@@ -207,12 +212,14 @@ def receipt():
     case = services.submitted_case(get_session(), g.draft)
     if case is None:
         return redirect(url_for(".check"))
-    token = services.receipt_status_token(current_app.config["SECRET_KEY"], g.draft, case)
-    status_url = token and absolute_url("cases.show_status", token=token)
-    return render_template(
-        "registration/receipt.html", case=case, status_url=status_url,
-        link_form=LinkAgainForm(formdata=None, data={"reference": case.reference}),
-    )  # fmt: skip
+    token = request.cookies.get(STATUS_COOKIE)
+    holder = case_services.case_for_status_token(get_session(), token)
+    if holder is None or holder.id != case.id:  # not the browser that sent it, or a newer link
+        return lost_link_page(
+            "draft", "sent", reference=case.reference, sent_on=case.created_at, status=200
+        )
+    status_url = absolute_url("cases.show_status", token=token)
+    return render_template("registration/receipt.html", case=case, status_url=status_url)
 
 
 @bp.get("/saved")
@@ -252,10 +259,11 @@ def send_link():
 
 @bp.get("/resume")
 @limiter.limit(lookup_limit, deduct_when=not_found)
+@writing_view
 def resume():
     """Exchange a private resume link for the draft cookie, then continue on a clean URL."""
     token = request.args.get("token")
-    draft = services.find_draft(get_session(), token)
+    draft = services.find_draft(get_session(), token, for_update=True)
     if draft is None:
         return _draft_lost(token)
     if draft.case_id:  # sent: nothing more to protect, and nothing to renew

@@ -326,6 +326,11 @@ def find_closure(session: Session, closure_id: int) -> Closure | None:
     return session.get(Closure, closure_id)
 
 
+def needs_its_link(booking: Booking) -> bool:
+    """Only an active booking that has not begun can still be seen, moved or cancelled."""
+    return booking.status == "active" and clock.utc(booking.starts_at) > clock.now()
+
+
 def send_new_link(session: Session, booking: Booking, actor) -> list[tuple[str, str]]:
     """The front desk sends a new private link to someone who phoned: to the booking's own phone
     and e-mail; the old link stops working. Audited; returns where it went."""

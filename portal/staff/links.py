@@ -2,17 +2,22 @@
 
 from flask_babel import gettext as _
 
-from portal.validation import format_phone
-
 
 def contact_lines(contacts: list[tuple[str, str]]) -> list[str]:
-    """["SMS to 912 34 567", "e-mail to name@example.org"]: where messages go."""
+    """["SMS to the number that ends in 67", "e-mail to o•••@example.org"]: where messages go,
+    enough to tell a caller which of their numbers, without showing the contact details on a
+    page that is not audited."""
     return [
-        _("SMS to %(phone)s", phone=format_phone(address))
+        _("SMS to the number that ends in %(digits)s", digits=address[-2:])
         if channel == "sms"
-        else _("e-mail to %(address)s", address=address)
+        else _("e-mail to %(address)s", address=_masked_email(address))
         for channel, address in contacts
     ]
+
+
+def _masked_email(address: str) -> str:
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
 
 
 def describe_contacts(contacts: list[tuple[str, str]]) -> str:

@@ -83,6 +83,9 @@ def new_link(booking_id: int):
     back = url_for(
         ".day_list", day=desk.local_day(booking).isoformat(), _anchor=f"booking-{booking.id}"
     )
+    if not desk.needs_its_link(booking):
+        flash(_("This booking is cancelled or has begun: it needs no new link."))
+        return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
         flash(new_link_message(desk.send_new_link(session, booking, _actor())))

@@ -48,6 +48,10 @@ def upgrade() -> None:
         batch_op.create_unique_constraint("uq_booking_form_key_hash", ["form_key_hash"])
     with op.batch_alter_table("registration_draft", schema=None) as batch_op:
         batch_op.add_column(sa.Column("status_seed", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("email_hash", sa.String(length=64), nullable=True))
+        batch_op.create_index(batch_op.f("ix_registration_draft_phone_hash"), ["phone_hash"])
+        batch_op.create_index(batch_op.f("ix_registration_draft_email_hash"), ["email_hash"])
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -55,7 +59,9 @@ def upgrade() -> None:
             )
         )
     # Drafts still being filled in get their seed now; a draft sent before this migration keeps
-    # none, and its receipt offers to send the status link again instead of showing it.
+    # none, and its receipt offers to send the status link again instead of showing it. The
+    # contact hashes are written when a contact page is saved from now on (they need the secret
+    # key): a draft whose contact page was saved before cannot be found by its contact.
     drafts = sa.table(
         "registration_draft", sa.column("id"), sa.column("status_seed"), sa.column("case_id")
     )
@@ -72,6 +78,10 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.drop_column("requested_by_public")
     with op.batch_alter_table("registration_draft", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_registration_draft_email_hash"))
+        batch_op.drop_index(batch_op.f("ix_registration_draft_phone_hash"))
+        batch_op.drop_column("email_hash")
+        batch_op.drop_column("phone_hash")
         batch_op.drop_column("status_seed")
     with op.batch_alter_table("booking", schema=None) as batch_op:
         batch_op.drop_constraint("uq_booking_form_key_hash", type_="unique")
