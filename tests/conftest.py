@@ -8,19 +8,23 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+import pyotp
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
-from portal import create_app, db, schema
+from portal import clock, create_app, db, schema
 from portal.config import ROOT
+from portal.staff import session as staff_session
 
 TEST_DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 
 
-def _reset_database(url: str) -> None:
-    """Drop every table so each test starts from an empty, freshly migrated database."""
+def _drop_every_table(url: str) -> None:
     engine = db.make_engine(url)
     with engine.begin() as connection:
         for table in inspect(connection).get_table_names():
@@ -28,23 +32,64 @@ def _reset_database(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
+def _migrate(url: str) -> None:
+    engine = db.make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_schema(tmp_path_factory) -> Path | None:
+    """The schema, built once per test session by the real migrations (tests/test_migrations.py
+    runs them again, up and down): a SQLite file each test gets a copy of, or, on PostgreSQL,
+    the test database itself, emptied between tests."""
     if TEST_DATABASE_URL:
-        _reset_database(TEST_DATABASE_URL)
+        _drop_every_table(TEST_DATABASE_URL)
+        _migrate(TEST_DATABASE_URL)
+        return None
+    template = tmp_path_factory.mktemp("schema") / "template.db"
+    _migrate(f"sqlite:///{template}")
+    return template
+
+
+def _empty_postgresql(url: str) -> None:
+    """Every table emptied (the schema stays); rebuilt when a test left it elsewhere than at the
+    newest migration (the migration tests go down and up)."""
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if version == schema.head_revision() and tables:
+            names = ", ".join(f'"{table}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            engine.dispose()
+            return
+    engine.dispose()
+    _drop_every_table(url)
+    _migrate(url)
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_schema) -> str:
+    """A fresh database at the newest migration for each test."""
+    if TEST_DATABASE_URL:
+        _empty_postgresql(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path / 'portal.db'}"
+    copy = tmp_path / "portal.db"
+    shutil.copyfile(migrated_schema, copy)
+    return f"sqlite:///{copy}"
 
 
 @pytest.fixture
 def make_app(database_url, tmp_path):
-    """Factory: an app with test settings, overridable per test; the schema is migrated."""
+    """Factory: an app with test settings, overridable per test, on the test's database. A test
+    that points an app at another database gets it migrated."""
     apps = []
 
     def _make(**overrides):
         config = {
             "TESTING": True,
-            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "SECRET_KEY": TEST_SECRET_KEY,
             "DATABASE_URL": database_url,
             "ARGON2_CHEAPEST": True,
             "INSTANCE_DIR": str(tmp_path / "instance"),
@@ -53,8 +98,9 @@ def make_app(database_url, tmp_path):
         }
         config.update(overrides)
         app = create_app(config)
-        with app.app_context():
-            schema.upgrade(db.get_engine())
+        if config["DATABASE_URL"] != database_url:
+            with app.app_context():
+                schema.upgrade(db.get_engine())
         apps.append(app)
         return app
 
@@ -189,9 +235,6 @@ def form_key(app, key: str | None = None) -> dict:
     return {"form_key": key or new_token(), "secret_key": app.config["SECRET_KEY"]}
 
 
-TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
-
-
 def wait_for_port(port: int, process=None, seconds: float = 30) -> None:
     """Until something listens on the port (or the process that should has died)."""
     deadline = time.monotonic() + seconds
@@ -236,3 +279,61 @@ def gunicorn(database_url, tmp_path, app):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def audit_rows(app, action: str | None = None) -> list:
+    """The audit log's entries (of one action), oldest first."""
+    from portal.audit.models import AuditEntry
+
+    with app.app_context():
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if action:
+            query = query.where(AuditEntry.action == action)
+        return list(db.get_session().scalars(query))
+
+
+def csrf_token_in(html: str, prefix: str = "") -> str:
+    """The CSRF token of a page's form (`prefix`: a form field prefix such as "bulk-")."""
+    return re.search(rf'name="{prefix}csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+# --- clocks ---------------------------------------------------------------------------------
+class MovedTime:
+    """Moves the clocks the login code reads: portal.staff.session's time.time (session ages,
+    the pending second step) and portal.clock.now (lockout, TOTP codes), together."""
+
+    def __init__(self, monkeypatch):
+        self.offset = 0.0
+        real_time, real_now = time.time, clock.now
+        monkeypatch.setattr(
+            staff_session, "time", SimpleNamespace(time=lambda: real_time() + self.offset)
+        )
+        monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(seconds=self.offset))
+
+    def forward(self, **delta) -> None:
+        self.offset += timedelta(**delta).total_seconds()
+
+
+@pytest.fixture
+def later(monkeypatch) -> MovedTime:
+    return MovedTime(monkeypatch)
+
+
+class FrozenClock:
+    """clock.now stands still (so TOTP steps are exact) until moved; the middle of a 30 s step."""
+
+    def __init__(self, monkeypatch):
+        self.moment = datetime.fromtimestamp(int(time.time()) // 30 * 30 + 15, UTC)
+        monkeypatch.setattr(clock, "now", lambda: self.moment)
+
+    def forward(self, **delta) -> None:
+        self.moment += timedelta(**delta)
+
+    def code(self, secret: str, steps: int = 0) -> str:
+        """The code of the current time step, or `steps` later (negative: earlier)."""
+        return pyotp.TOTP(secret).at(self.moment + timedelta(seconds=30 * steps))
+
+
+@pytest.fixture
+def frozen(monkeypatch) -> FrozenClock:
+    return FrozenClock(monkeypatch)

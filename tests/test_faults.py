@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from portal import db, schema
 from portal.registration.models import Draft
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, csrf_token_in
 from tests.registration_data import STEPS, fill_in
 
 HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
@@ -121,7 +121,7 @@ def test_a_page_read_while_the_database_is_down_is_translated_and_offers_to_try_
 
 def test_passwords_are_not_written_back_into_the_page(app, client):
     with database_down(app):
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/staff/login").get_data(as_text=True)).group(1)  # fmt: skip
+        token = csrf_token_in(client.get("/staff/login").get_data(as_text=True))  # fmt: skip
         response = client.post(
             "/staff/login",
             data={"csrf_token": token, "email": "a@example.org", "password": "s3cret-typed-here"},

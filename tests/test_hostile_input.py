@@ -4,7 +4,6 @@ answer (404, 413, or a message beside the field), never a 500, and on PostgreSQL
 
 import io
 import logging
-import re
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from portal.config import ConfigError
 from portal.form_fields import CONTROL_CHARACTERS_REMOVED
 from portal.logs import EscapingFormatter
 from portal.registration.models import DraftStep
+from tests.conftest import csrf_token_in
 from tests.registration_data import STEPS, fill_in
 from tests.test_booking import FORM, first_free_time
 
@@ -169,7 +169,7 @@ def test_the_503_page_keeps_its_own_retry_after_on_a_limited_form(app, forms):
     from tests.test_faults import database_down
 
     page = forms.client.get("/uk/link-again/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     with database_down(app):
         response = forms.client.post(
             "/uk/link-again/", data={"csrf_token": token, "reference": "", "contact": "+4791234567"}

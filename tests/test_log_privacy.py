@@ -18,7 +18,7 @@ from tests import conftest
 from tests.conftest import FormFiller, StaffLogin
 from tests.registration_data import STEPS, fill_in
 from tests.test_booking import FORM, first_free_time
-from tests.test_notify_transports import gateway, smtp_server  # noqa: F401 - fixtures
+from tests.transport_peers import gateway, smtp_server  # noqa: F401 - fixtures
 
 BASE = "/uk/family-registration"
 CSRF = re.compile(r'name="[\w-]*csrf_token" type="hidden" value="([^"]+)"')

@@ -62,7 +62,7 @@ def test_segments_follow_gsm7_and_ucs2(text, expected):
 
 
 # --- the outbox, filled by what happens ------------------------------------------------------
-from tests.conftest import form_key  # noqa: E402
+from tests.conftest import csrf_token_in, form_key  # noqa: E402
 from tests.test_booking import MONDAY_0800, NOW, book, details  # noqa: E402
 
 
@@ -244,7 +244,7 @@ def test_staff_see_what_was_sent_and_admins_can_send_a_failed_message_again(app,
     page = client.get("/staff/admin/outbox/").get_data(as_text=True)
     assert "gateway answered 400" in page and "Failed: 1" in page
     [failed] = _rows(app, status="failed")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     response = client.post(f"/staff/admin/outbox/{failed.id}/retry", data={"csrf_token": token})
     assert response.status_code == 302
     assert _rows(app, id=failed.id)[0].status == "pending"
@@ -275,7 +275,7 @@ def test_cancelling_the_bookings_of_a_closure_tells_each_person(app, staff, clie
         closure_id = closure.id
     staff.as_role("reception", ())
     page = client.get(f"/staff/closures/{closure_id}").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     response = client.post(
         f"/staff/closures/{closure_id}/cancel-bookings", data={"csrf_token": token}
     )

@@ -11,11 +11,10 @@ from sqlalchemy import select
 
 from portal import db
 from portal.appointments.models import Booking
-from portal.audit.models import AuditEntry
 from portal.cases.models import Case
 from portal.notify import worker
 from portal.notify.models import OutboxMessage
-from tests.conftest import CSRF_INPUT, FormFiller
+from tests.conftest import CSRF_INPUT, FormFiller, audit_rows
 from tests.registration_data import fill_in
 from tests.test_booking import FORM, first_free_time
 
@@ -43,12 +42,6 @@ def messages(app, kind=None) -> list[OutboxMessage]:
         query = select(OutboxMessage).order_by(OutboxMessage.id)
         if kind:
             query = query.where(OutboxMessage.kind == kind)
-        return list(db.get_session().scalars(query))
-
-
-def audit_rows(app, action: str) -> list[AuditEntry]:
-    with app.app_context():
-        query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
         return list(db.get_session().scalars(query))
 
 

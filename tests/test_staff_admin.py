@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from portal import audit, db
-from portal.audit.models import AuditEntry
 from portal.audit.services import ACTIONS
 from portal.staff.admin import ACTION_LABELS
 from portal.staff.models import RecoveryCode, StaffAccount
-from tests.conftest import StaffLogin
+from tests.conftest import StaffLogin, audit_rows, csrf_token_in
 
 GET_ROUTES = [
     "/staff/admin/accounts/",
@@ -30,14 +29,6 @@ POST_ROUTES = [
 ]
 ROUTING = "/staff/admin/settings/routing/family_reunification"
 TEMPORARY_PASSWORD = re.compile(r'<code class="temporary-password" translate="no">([^<]+)</code>')
-
-
-def _entries(app, action=None):
-    with app.app_context():
-        query = select(AuditEntry).order_by(AuditEntry.id)
-        if action:
-            query = query.where(AuditEntry.action == action)
-        return db.get_session().scalars(query).all()
 
 
 def _account(app, account_id) -> StaffAccount:
@@ -86,7 +77,7 @@ def test_other_roles_cannot_change_accounts(app, staff, forms, role, route):
     assert response.status_code == 403
     account = _account(app, target)
     assert account.role == "caseworker" and account.active
-    assert not _entries(app, "staff_created") and not _entries(app, "staff_changed")
+    assert not audit_rows(app, "staff_created") and not audit_rows(app, "staff_changed")
 
 
 @pytest.mark.parametrize("route", GET_ROUTES)
@@ -149,7 +140,7 @@ def test_create_account_shows_password_once_and_forces_a_change(app, admin, clie
     # The account's page never shows the password again.
     assert password not in client.get(f"/staff/admin/accounts/{account.id}").get_data(as_text=True)
 
-    [entry] = _entries(app, "staff_created")
+    [entry] = audit_rows(app, "staff_created")
     assert entry.actor_id == admin and entry.target_type == "staff"
     assert entry.target_id == str(account.id)
     assert entry.details == {"role": "caseworker", "departments": ["introduction", "settlement"]}
@@ -170,7 +161,7 @@ def test_duplicate_email_is_refused_beside_the_field(app, admin, staff, forms):
     assert 'id="email-error"' in html
     assert "There is already an account with this email address." in html
     assert 'value="Another Name"' in html
-    assert not _entries(app, "staff_created")
+    assert not audit_rows(app, "staff_created")
     with app.app_context():  # the existing account was not reset
         existing = (
             db.get_session()
@@ -187,7 +178,7 @@ def test_caseworker_without_department_is_refused(app, admin, forms):
     assert 'id="departments-error"' in html
     assert "A caseworker needs at least one department." in html
     assert 'value="new.person@example.org"' in html
-    assert not _entries(app, "staff_created")
+    assert not audit_rows(app, "staff_created")
 
 
 @pytest.mark.parametrize(
@@ -216,7 +207,7 @@ def test_change_role_and_departments_is_audited(app, admin, staff, forms):
     assert response.status_code == 302
     account = _account(app, target)
     assert account.role == "reception" and account.departments == ["introduction"]
-    [entry] = _entries(app, "staff_changed")
+    [entry] = audit_rows(app, "staff_changed")
     assert entry.target_id == str(target)
     assert entry.details == {
         "role": {"old": "caseworker", "new": "reception"},
@@ -229,9 +220,9 @@ def test_saving_without_changes_writes_no_entry(app, admin, staff, forms):
     data = {"name": "Ola Nordmann", "role": "caseworker", "departments": ["settlement"]}
     response = forms.post(f"/staff/admin/accounts/{target}", data, follow_redirects=True)
     assert "Nothing was changed." in response.get_data(as_text=True)
-    assert not _entries(app, "staff_changed")
+    assert not audit_rows(app, "staff_changed")
     forms.post(f"/staff/admin/accounts/{target}", {**data, "name": "Ola  Nordmann-Hansen"})
-    [entry] = _entries(app, "staff_changed")
+    [entry] = audit_rows(app, "staff_changed")
     assert entry.details == {"name": {"old": "Ola Nordmann", "new": "Ola Nordmann-Hansen"}}
 
 
@@ -244,7 +235,7 @@ def test_admin_cannot_remove_own_admin_role(app, admin, forms):
     html = response.get_data(as_text=True)
     assert 'id="role-error"' in html and "your own administrator role" in html
     assert _account(app, admin).role == "admin"
-    assert not _entries(app, "staff_changed")
+    assert not audit_rows(app, "staff_changed")
 
 
 def test_deactivation_ends_the_persons_session_at_once(app, admin, staff, forms):
@@ -258,13 +249,13 @@ def test_deactivation_ends_the_persons_session_at_once(app, admin, staff, forms)
     assert response.status_code == 302
     assert response.location.startswith("/staff/login")
     assert not _account(app, target).active
-    assert len(_entries(app, "staff_deactivated")) == 1
+    assert len(audit_rows(app, "staff_deactivated")) == 1
     # Cannot log in again while deactivated.
     assert StaffLogin(app, app.test_client()).login(email).status_code == 401
 
     _press(forms, f"/staff/admin/accounts/{target}/reactivate")
     assert _account(app, target).active
-    assert [e.target_id for e in _entries(app, "staff_reactivated")] == [str(target)]
+    assert [e.target_id for e in audit_rows(app, "staff_reactivated")] == [str(target)]
     assert StaffLogin(app, app.test_client()).login(email).status_code == 302
 
 
@@ -273,7 +264,7 @@ def test_admin_cannot_deactivate_themself(app, admin, client, forms):
     assert "You cannot deactivate your own account" in response.get_data(as_text=True)
     assert _account(app, admin).active
     assert client.get("/staff/admin/accounts/").status_code == 200
-    assert not _entries(app, "staff_deactivated")
+    assert not audit_rows(app, "staff_deactivated")
 
 
 def test_reset_password_shows_a_new_one_and_ends_sessions(app, admin, staff, forms):
@@ -284,7 +275,7 @@ def test_reset_password_shows_a_new_one_and_ends_sessions(app, admin, staff, for
     password = TEMPORARY_PASSWORD.search(response.get_data(as_text=True)).group(1)
     assert other.get("/staff/account").status_code == 302
     assert _account(app, target).must_change_password
-    [entry] = _entries(app, "staff_password_reset")
+    [entry] = audit_rows(app, "staff_password_reset")
     assert entry.target_id == str(target) and entry.details is None
 
     person = StaffLogin(app, app.test_client())
@@ -296,7 +287,7 @@ def test_admin_cannot_reset_own_password_here(app, admin, forms):
     response = _press(forms, f"/staff/admin/accounts/{admin}/reset-password")
     assert response.status_code == 302
     assert not _account(app, admin).must_change_password
-    assert not _entries(app, "staff_password_reset")
+    assert not audit_rows(app, "staff_password_reset")
 
 
 def test_reset_authenticator_clears_totp(app, admin, staff, forms):
@@ -319,7 +310,7 @@ def test_reset_authenticator_clears_totp(app, admin, staff, forms):
     )
     with app.app_context():
         assert not db.get_session().scalars(select(RecoveryCode)).all()
-    assert [e.target_id for e in _entries(app, "staff_totp_reset")] == [str(target)]
+    assert [e.target_id for e in audit_rows(app, "staff_totp_reset")] == [str(target)]
 
 
 # --- the audit log ------------------------------------------------------------------------------
@@ -349,7 +340,7 @@ def test_audit_log_filters_by_action_and_target(app, admin, client):
     html = client.get("/staff/admin/audit/?actor=ADMIN").get_data(as_text=True)
     assert "Logged in" in html and "System / unknown" not in html
 
-    viewed = _entries(app, "audit_log_viewed")
+    viewed = audit_rows(app, "audit_log_viewed")
     assert len(viewed) == 4 and all(e.actor_id == admin for e in viewed)
     assert viewed[0].details == {"target": "fg-cccc-dddd", "page": 1}
     assert viewed[1].details == {"action": "case_assigned", "page": 1}
@@ -364,7 +355,7 @@ def test_audit_log_pages_keep_the_filters(app, admin, client):
     assert "Page 3 of 3" in html and html.count("Viewed a case</td>") == 20
     html = client.get("/staff/admin/audit/?action=case_viewed&page=99").get_data(as_text=True)
     assert "Page 3 of 3" in html
-    assert _entries(app, "audit_log_viewed")[-1].details == {"action": "case_viewed", "page": 3}
+    assert audit_rows(app, "audit_log_viewed")[-1].details == {"action": "case_viewed", "page": 3}
 
 
 def test_audit_log_details_are_escaped(app, admin, client):
@@ -387,7 +378,7 @@ def test_audit_log_bad_filter_shows_error(app, admin, client, query, field):
     response = client.get(f"/staff/admin/audit/?{query}")
     assert response.status_code == 400
     assert f'id="{field}-error"' in response.get_data(as_text=True)
-    assert not _entries(app, "audit_log_viewed")
+    assert not audit_rows(app, "audit_log_viewed")
 
 
 def test_audit_log_by_date(app, admin, client):
@@ -437,7 +428,7 @@ def test_an_admin_sends_new_cases_elsewhere_and_back(app, admin, client, forms):
     assert response.status_code == 302
     page = client.get("/staff/admin/settings").get_data(as_text=True)
     assert "Set by an administrator" in page and "Cases that have already arrived stay" in page
-    [entry] = _entries(app, "routing_changed")
+    [entry] = audit_rows(app, "routing_changed")
     assert entry.details == {"from": ["settlement", 14], "to": ["introduction", 7]}
 
     applicant = app.test_client()
@@ -451,11 +442,11 @@ def test_an_admin_sends_new_cases_elsewhere_and_back(app, admin, client, forms):
         assert case.department == "introduction"
         assert case.due_date == clock.today() + timedelta(days=7)
 
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     reset = client.post(ROUTING, data={"csrf_token": token, "reset": "1"})
     assert reset.status_code == 302
     assert "As in the profile." in client.get("/staff/admin/settings").get_data(as_text=True)
-    assert _entries(app, "routing_changed")[-1].details["to"] == ["settlement", 14]
+    assert audit_rows(app, "routing_changed")[-1].details["to"] == ["settlement", 14]
 
 
 @pytest.mark.parametrize(
@@ -472,7 +463,7 @@ def test_bad_routing_is_refused_beside_the_field(app, admin, forms, data, messag
     assert response.status_code == 400 and 'aria-invalid="true"' in page
     assert message.lower() in page.lower() or "choose" in page.lower()
     assert f'value="{data["due_in_days"]}"' in page  # what was typed stays
-    assert _entries(app, "routing_changed") == []
+    assert audit_rows(app, "routing_changed") == []
 
 
 def test_routing_of_an_unknown_case_type_is_404(admin, forms):

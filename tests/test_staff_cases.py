@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import event, select
 
 from portal import db
-from portal.audit.models import AuditEntry
 from portal.cases import workflow
 from portal.cases.models import Case, CaseEvent
 from portal.staff import queue as case_queue
 from tests.case_factory import make_case
+from tests.conftest import audit_rows, csrf_token_in
 from tests.test_status import status_link  # noqa: F401 - a fixture
 
 
@@ -31,14 +31,8 @@ def _case(app, reference) -> Case:
         return case
 
 
-def _audit(app, action):
-    with app.app_context():
-        return db.get_session().scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
-
-
 def _token(client, path):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="(?:bulk-)?csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return csrf_token_in(client.get(path).get_data(as_text=True), prefix="(?:bulk-)?")
 
 
 def _post(client, reference, action, data):
@@ -116,7 +110,7 @@ def test_viewing_a_case_is_audited(app, staff, client):
     reference = make_case(app)
     account_id = staff.as_role("caseworker")
     client.get(f"/staff/cases/{reference}")
-    entries = _audit(app, "case_viewed")
+    entries = audit_rows(app, "case_viewed")
     assert [(e.actor_id, e.target_type, e.target_id) for e in entries] == [
         (account_id, "case", reference)
     ]
@@ -220,11 +214,11 @@ def test_status_changes_follow_the_state_machine(app, staff, client, start, targ
             target,
             True,
         )
-        [entry] = _audit(app, "case_status_changed")
+        [entry] = audit_rows(app, "case_status_changed")
         assert entry.details == {"from": start, "to": target}
     else:
         assert response.status_code == 400
-        assert case.status == start and not _audit(app, "case_status_changed")
+        assert case.status == start and not audit_rows(app, "case_status_changed")
 
 
 def test_the_state_machine_refuses_directly_too():
@@ -245,7 +239,7 @@ def test_assign_only_to_people_who_may_see_the_case(app, staff, client):
     assert _case(app, reference).assignee_id is None
     assert _post(client, reference, "assign", {"assignee": str(colleague)}).status_code == 302
     assert _case(app, reference).assignee_id == colleague
-    assert _audit(app, "case_assigned")[0].target_id == reference
+    assert audit_rows(app, "case_assigned")[0].target_id == reference
 
 
 def test_moving_a_case_hands_it_to_the_other_department(app, staff, client):
@@ -256,7 +250,7 @@ def test_moving_a_case_hands_it_to_the_other_department(app, staff, client):
     case = _case(app, reference)
     assert case.department == "introduction" and case.assignee_id is None
     assert client.get(f"/staff/cases/{reference}").status_code == 404  # no longer theirs
-    assert _audit(app, "case_moved")[0].details == {"from": "settlement", "to": "introduction"}
+    assert audit_rows(app, "case_moved")[0].details == {"from": "settlement", "to": "introduction"}
     assert _post(client, make_case(app), "move", {"department": "nowhere"}).status_code == 400
 
 
@@ -280,10 +274,13 @@ def test_notes_stay_internal_and_messages_reach_the_applicant(app, staff, client
     page = applicant.get("/ar/status/").get_data(as_text=True)
     assert "Please bring your permit on Monday." in page
     assert "call the school" not in page
-    assert len(_audit(app, "case_note_added")) == 1 and len(_audit(app, "case_message_sent")) == 1
+    assert (
+        len(audit_rows(app, "case_note_added")) == 1
+        and len(audit_rows(app, "case_message_sent")) == 1
+    )
 
     # the applicant answers; the case goes back to the caseworker
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     answer = "سأحضر التصريح يوم الاثنين"
     response = applicant.post("/ar/status/answer", data={"answer": answer, "csrf_token": token})
     assert response.status_code == 303
@@ -299,7 +296,7 @@ def test_an_empty_or_long_answer_keeps_what_was_typed(app, status_link):  # noqa
     applicant = app.test_client()
     applicant.get(status_link)
     page = applicant.get("/ar/status/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     empty = applicant.post("/ar/status/answer", data={"answer": "  ", "csrf_token": token})
     assert empty.status_code == 400 and 'aria-invalid="true"' in empty.get_data(as_text=True)
     long = "ا" * (workflow.MESSAGE_MAX_LENGTH + 1)
@@ -329,7 +326,7 @@ def test_an_answer_to_a_case_closed_meanwhile_is_kept_on_the_page(app, staff, cl
     applicant = app.test_client()
     applicant.get(status_link)
     page = applicant.get("/ar/status/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     with app.app_context():
         reference = db.get_session().scalars(select(Case.reference)).one()
     staff.as_role("caseworker")
@@ -349,7 +346,7 @@ def test_a_new_answer_is_marked_in_the_queue_until_someone_opens_the_case(
     applicant = app.test_client()
     applicant.get(status_link)
     page = applicant.get("/ar/status/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     applicant.post("/ar/status/answer", data={"answer": "سؤال", "csrf_token": token})
     with app.app_context():
         reference = db.get_session().scalars(select(Case.reference)).one()
@@ -380,7 +377,7 @@ def test_bulk_assign_and_status_skip_what_is_not_allowed(app, staff, client):
         session = db.get_session()
         assert {session.get(Case, i).assignee_id for i in ids} == {me}
         assert session.get(Case, foreign).assignee_id is None
-    assert len(_audit(app, "case_assigned")) == 3
+    assert len(audit_rows(app, "case_assigned")) == 3
     response = _bulk(client, [*ids, done], action="status", status="in_review")
     page = client.get(response.location).get_data(as_text=True)
     assert "3 cases were changed" in page and _case(app, make_case(app)).status == "received"
@@ -403,11 +400,11 @@ def test_export_is_scoped_neutralised_and_audited(app, staff, client):
     assert '\'=HYPERLINK("http://evil.example","click")' in names and "'+47 trick" in names
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert "Other Department" not in response.get_data(as_text=True)
-    [entry] = _audit(app, "cases_exported")
+    [entry] = audit_rows(app, "cases_exported")
     assert entry.details["count"] == 2
     client.get("/staff/cases/export.csv?search=Olena+Secret")
     assert "Olena" not in str(
-        _audit(app, "cases_exported")[-1].details
+        audit_rows(app, "cases_exported")[-1].details
     )  # only that a search was made
 
 

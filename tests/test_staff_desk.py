@@ -9,8 +9,7 @@ from sqlalchemy import select
 from portal import clock, db
 from portal.appointments import services
 from portal.appointments.models import Booking, Closure
-from portal.audit.models import AuditEntry
-from tests.conftest import form_key
+from tests.conftest import audit_rows, form_key
 from tests.test_booking import MONDAY_0800, NOW, details
 
 TUESDAY_0800 = MONDAY_0800.replace(day=8)
@@ -49,11 +48,6 @@ def make_booking(app):
             return booking.id, booking.reference
 
     return _make
-
-
-def audit_rows(app, action):
-    with app.app_context():
-        return db.get_session().scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
 
 
 def booking_row(app, booking_id) -> Booking:
