@@ -50,7 +50,7 @@ def seed(database_url: str, count: int) -> None:
     from sqlalchemy import create_engine, insert
 
     from portal.cases.models import Case
-    from portal.references import new_reference
+    from portal.links.references import new_reference
 
     rng = random.Random(7)
     statuses = (

@@ -29,7 +29,7 @@ from portal import (
 )
 from portal import config as portal_config
 from portal.formatting import format_when
-from portal.urls import absolute_url
+from portal.links.urls import absolute_url
 
 ROOT = Path(__file__).resolve().parent.parent
 

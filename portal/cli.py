@@ -221,10 +221,11 @@ def outbox_send(loop, interval):
 
     channels = transports.from_config(current_app.config)
     from portal import i18n
+    from portal.links.urls import public_base
     from portal.notify import texts
     from portal.notify.models import KINDS
 
-    for code, kind, parts in texts.too_long(worker.public_base(), i18n.locales(), KINDS):
+    for code, kind, parts in texts.too_long(public_base(), i18n.locales(), KINDS):
         current_app.logger.warning(
             "with this address, the %s message in %s takes %d SMS segments", kind, code, parts
         )

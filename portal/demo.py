@@ -11,10 +11,10 @@ from portal import clock
 from portal.cases.models import Case
 from portal.cases.services import open_case
 from portal.cases.workflow import add_note, change_status, send_message
+from portal.links.tokens import new_token
 from portal.profile import Profile
 from portal.registration.models import Registration
 from portal.staff.services import create_or_update_account
-from portal.tokens import new_token
 
 DEMO_ADMIN_EMAIL = "demo.admin@example.org"
 DEMO_CASEWORKER_EMAIL = "demo.caseworker@example.org"

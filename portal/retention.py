@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from portal.audit.models import AuditEntry
 from portal.cases.models import Case, CaseEvent
 from portal.links.models import RetiredLink, ShortLink
+from portal.links.tokens import new_token, token_hash
 from portal.notify.models import OutboxMessage
 from portal.registration.models import Registration
-from portal.tokens import new_token, token_hash
 
 CLOSED = ("completed", "rejected", "withdrawn")
 

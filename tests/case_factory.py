@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from portal import clock, db
 from portal.cases.services import open_case
+from portal.links.tokens import new_token
 from portal.registration.models import Registration
-from portal.tokens import new_token
 from tests.registration_data import STEPS
 
 _serial = itertools.count(1)

@@ -230,7 +230,7 @@ def free_port() -> int:
 def form_key(app, key: str | None = None) -> dict:
     """The keyword arguments a booking form gives the booking service: a new one-time form key
     (or the given one, to send "the same form" again) and the app's secret key."""
-    from portal.tokens import new_token
+    from portal.links.tokens import new_token
 
     return {"form_key": key or new_token(), "secret_key": app.config["SECRET_KEY"]}
 

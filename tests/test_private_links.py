@@ -546,7 +546,7 @@ def test_the_staff_page_shows_no_contact_details_and_refuses_a_past_booking(app,
     "typed", ["fg\u200f٢٣٤٦ bcdf", "FG\u20112346\u2212BCDF", "\u2066fg 2346 bcdf\u2069"]
 )
 def test_references_typed_with_other_digits_dashes_and_marks_are_understood(typed):
-    from portal.references import normalise
+    from portal.links.references import normalise
 
     assert normalise(typed) == "FG-2346-BCDF"
 

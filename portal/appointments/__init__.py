@@ -8,6 +8,9 @@ from portal.profile import ProfileError
 
 
 def init_app(app: Flask) -> None:
+    from portal.appointments import messages
+
+    messages.init_app()
     from portal.appointments.labels import INTERPRETER_MODES, TOPIC_LABELS
     from portal.appointments.services import utc
     from portal.appointments.views import booking_bp, manage_bp

@@ -13,7 +13,7 @@ from portal.form_fields import (
     email_field,
     phone_field,
 )
-from portal.tokens import looks_like_token, new_token
+from portal.links.tokens import looks_like_token, new_token
 
 CHOOSE = _l("Choose one of the answers.")
 

@@ -11,15 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import clock, db
-from portal.appointments import slots
+from portal.appointments import messages, slots
 from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
 from portal.clock import utc
+from portal.links.references import new_reference
 from portal.links.retired import replace_links
 from portal.links.short_links import short_link_target
+from portal.links.tokens import derived_token, looks_like_token, token_hash
 from portal.notify import outbox
 from portal.profile import Profile
-from portal.references import new_reference
-from portal.tokens import derived_token, looks_like_token, token_hash
 
 MAX_ACTIVE_PER_PHONE = 2  # active future bookings per phone number (issue #4)
 
@@ -217,7 +217,7 @@ def _decide(session, profile, start, details, now, form_key, token):
     booking.reservation = DeskReservation(starts_at=start, desk=desk)
     session.add(booking)
     session.flush()
-    outbox.booking_booked(session, booking, profile.timezone, now)  # same transaction
+    messages.booked(session, booking, profile.timezone, now)  # same transaction
     return booking, None
 
 
@@ -231,7 +231,7 @@ def _send_links_to_phone_on_record(session: Session, phone: str, now: datetime) 
         Booking.phone == phone, Booking.status == "active", Booking.starts_at > now
     )
     for booking in session.scalars(active):
-        outbox.booking_link(session, booking, [("sms", phone)],
+        messages.link_again(session, booking, [("sms", phone)],
                             event=f"again:{now.date().isoformat()}", public=True)  # fmt: skip
     return True
 
@@ -256,14 +256,6 @@ def booking_by_reference(session: Session, reference: str) -> Booking | None:
     return session.scalars(query).first()
 
 
-def contacts(booking: Booking) -> list[tuple[str, str]]:
-    """Where the booking's messages go: its phone, and its e-mail when given."""
-    found = [("sms", booking.phone)]
-    if booking.email:
-        found.append(("email", booking.email.lower()))
-    return found
-
-
 def _new_link(session: Session, booking: Booking) -> str:
     """A new private link: the old one, its short links and the cookies holding them stop
     working. Returns a key that tells this renewal's messages apart."""
@@ -279,10 +271,10 @@ def send_link_again(
     """The person asked for their link again: when `contact` is the booking's phone or e-mail,
     a new link goes there (the caller commits and answers the same either way)."""
     booking = booking_by_reference(session, reference)
-    if booking is None or contact not in contacts(booking):
+    if booking is None or contact not in messages.contacts(booking):
         return False
     renewal = _new_link(session, booking)
-    outbox.booking_link(session, booking, [contact], event=f"again:{renewal}", public=True)
+    messages.link_again(session, booking, [contact], event=f"again:{renewal}", public=True)
     return True
 
 
@@ -290,8 +282,8 @@ def send_link_for_staff(session: Session, booking: Booking) -> list[tuple[str, s
     """The front desk sends a new link to someone who phoned: to every contact on record.
     Returns where it went (the caller writes the audit entry and commits)."""
     renewal = _new_link(session, booking)
-    sent_to = contacts(booking)
-    outbox.booking_link(session, booking, sent_to, event=f"staff:{renewal}", public=False)
+    sent_to = messages.contacts(booking)
+    messages.link_again(session, booking, sent_to, event=f"staff:{renewal}", public=False)
     return sent_to
 
 
@@ -304,7 +296,7 @@ def cancel(token: str, now: datetime) -> Booking | None:
         booking.status = "cancelled"
         booking.cancelled_at = now
         session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
-        outbox.booking_cancelled(session, booking)
+        messages.cancelled(session, booking)
     return booking
 
 
@@ -326,7 +318,7 @@ def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Bo
                 raise BookingRefused("slot_taken")  # rolls back: the old desk is kept
             session.add(DeskReservation(starts_at=new_start, desk=desk, booking_id=booking.id))
             booking.starts_at = new_start
-            outbox.booking_moved(session, booking, profile.timezone, now)
+            messages.moved(session, booking, profile.timezone, now)
     except IntegrityError as error:
         raise BookingRefused("slot_taken") from error
     return booking

@@ -22,12 +22,12 @@ from portal.appointments.forms import PHONE_HAS_BOOKINGS, BookingForm, CsrfOnlyF
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
+from portal.links.exchange import exchange_link_token
 from portal.links.pages import abort_with_lost_link, lost_link_for
-from portal.private_links import exchange_link_token
+from portal.links.tokens import keyed_hash
+from portal.links.urls import absolute_url
 from portal.profile import get_profile
 from portal.security import csrf, no_store, private_cookie
-from portal.tokens import keyed_hash
-from portal.urls import absolute_url
 from portal.validation import ascii_number, parse_phone
 
 booking_bp = Blueprint("appointments", __name__, url_prefix="/<lang>/book")

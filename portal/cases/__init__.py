@@ -4,6 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from portal.cases import messages
+
+    messages.init_app()
     from portal.cases.views import bp
 
     app.register_blueprint(bp)

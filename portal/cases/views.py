@@ -7,10 +7,10 @@ from portal.cases import labels, services, workflow
 from portal.cases.forms import AnswerForm
 from portal.db import get_session
 from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
+from portal.links.exchange import exchange_link_token
 from portal.links.pages import abort_with_lost_link
-from portal.private_links import exchange_link_token
+from portal.links.urls import absolute_url
 from portal.security import no_store
-from portal.urls import absolute_url
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang>/status")
 bp.after_request(no_store)

@@ -1,6 +1,8 @@
-"""Private links: short links for text messages (/k/…), links retired when a newer one is sent,
-and the page a private-link page shows when it is reached without a working link. Imports no
-feature: features call it."""
+"""How people get back to their things without an account: tokens (random, stored as hashes),
+references (FG-…, TB-…), the private link's exchange for a cookie, short links for text
+messages (/k/…), links retired when a newer one is sent, absolute URLs, and the page a
+private-link page shows when it is reached without a working link. A low floor: it imports no
+feature; features call it."""
 
 from flask import Flask
 

@@ -8,8 +8,9 @@ from markupsafe import Markup, escape
 from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length
 
-from portal import references, validation
+from portal import validation
 from portal.form_fields import CleanStringField, PortalForm
+from portal.links import references
 
 
 class LinkAgainForm(PortalForm):

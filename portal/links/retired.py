@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.links.models import RetiredLink
 from portal.links.short_links import drop_short_links
-from portal.tokens import looks_like_token, new_token, token_hash
+from portal.links.tokens import looks_like_token, new_token, token_hash
 
 
 def retire(session: Session, links: Iterable[tuple[str, str | None]], **target: int) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.links.models import ShortLink
-from portal.tokens import looks_like_token, token_hash
+from portal.links.tokens import looks_like_token, token_hash
 
 SHORT_TOKEN_BYTES = 16  # 128 random bits, 22 characters
 

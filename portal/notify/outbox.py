@@ -2,11 +2,11 @@
 
 Each message has a de-duplication key (kind, event, channel): a second event with the same key,
 such as the same booking form sent twice, adds nothing. The text is written when the message is
-first sent (see worker.py), so a reminder tells the booking's time as it is then."""
+first sent (see worker.py and sources.py), so a reminder tells the booking's time as it is then.
+Features decide what to send and to whom (their messages.py); this module knows no feature."""
 
 import logging
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -15,28 +15,6 @@ from sqlalchemy.orm import Session
 
 from portal import audit, clock
 from portal.notify.models import OutboxMessage
-from portal.validation import normalise_digits
-
-REMINDER_HOUR = 17  # the day before, at 17:00 office time
-
-
-def _contacts_of_booking(booking) -> list[tuple[str, str]]:
-    contacts = [("sms", booking.phone)]
-    if booking.email:
-        contacts.append(("email", booking.email))
-    return contacts
-
-
-def contacts_of_registration(answers: dict) -> list[tuple[str, str]]:
-    """SMS first, e-mail where given (whatever the person prefers for calls, a text reaches them)."""
-    contact = answers.get("contact") or {}
-    contacts = []
-    phone = normalise_digits(contact.get("phone") or "").replace(" ", "")
-    if phone:
-        contacts.append(("sms", phone))
-    if contact.get("email"):
-        contacts.append(("email", contact["email"]))
-    return contacts
 
 
 def enqueue(
@@ -73,78 +51,6 @@ def enqueue(
             continue
         added += 1
     return added
-
-
-def reminder_time(starts_at: datetime, zone: str) -> datetime:
-    day_before = starts_at.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
-    return datetime.combine(day_before, time(REMINDER_HOUR), ZoneInfo(zone))
-
-
-def booking_booked(session: Session, booking, zone: str, now: datetime) -> None:
-    """Confirmation now, and a reminder the day before (unless that moment has passed)."""
-    start = clock.utc(booking.starts_at)
-    enqueue(session, "booking_confirmed", event=str(booking.id), locale=booking.language,
-            contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
-    _remind(session, booking, start, zone, now)
-
-
-def _move_number(session: Session, booking_id: int) -> int:
-    """How many times the booking has been moved: part of the key of a move's messages, so that
-    moving back to an earlier time tells the person again (and reminds them again)."""
-    return session.scalar(
-        select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.booking_id == booking_id, OutboxMessage.kind == "booking_moved",
-               OutboxMessage.channel == "sms")
-    )  # fmt: skip
-
-
-def _remind(session: Session, booking, start: datetime, zone: str, now: datetime) -> None:
-    due = reminder_time(start, zone)
-    if due > now:
-        event = f"{booking.id}:{start.isoformat()}:{_move_number(session, booking.id)}"
-        enqueue(session, "booking_reminder", event=event, locale=booking.language,
-                contacts=_contacts_of_booking(booking), booking_id=booking.id, due_at=due,
-                params={"starts_at": start.isoformat()})  # fmt: skip
-
-
-def _drop_pending_reminders(session: Session, booking_id: int) -> None:
-    """Messages about the booking as it was, not yet out, are not needed any more (and their text,
-    which may hold a link, goes with them)."""
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.booking_id == booking_id,
-               OutboxMessage.kind.in_(("booking_reminder", "booking_confirmed", "booking_moved")),
-               OutboxMessage.status.in_(("pending", "sending")))
-        .values(status="cancelled", body=None, subject=None)
-        .execution_options(synchronize_session=False)
-    )  # fmt: skip
-
-
-def booking_moved(session: Session, booking, zone: str, now: datetime) -> None:
-    start = clock.utc(booking.starts_at)
-    _drop_pending_reminders(session, booking.id)
-    event = f"{booking.id}:{start.isoformat()}:{_move_number(session, booking.id)}"
-    enqueue(session, "booking_moved", event=event, locale=booking.language,
-            contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
-    _remind(session, booking, start, zone, now)
-
-
-def booking_cancelled(session: Session, booking, *, closed: bool = False) -> None:
-    """Cancelled by the person, or by the office because of a closure."""
-    _drop_pending_reminders(session, booking.id)
-    kind = "booking_closed" if closed else "booking_cancelled"
-    enqueue(session, kind, event=str(booking.id), locale=booking.language,
-            contacts=_contacts_of_booking(booking), booking_id=booking.id)  # fmt: skip
-
-
-def registration_received(session: Session, case, answers: dict) -> None:
-    enqueue(session, "registration_received", event=str(case.id), locale=case.locale,
-            contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
-
-
-def caseworker_wrote(session: Session, case, answers: dict, event_id: int) -> None:
-    enqueue(session, "caseworker_message", event=str(event_id), locale=case.locale,
-            contacts=contacts_of_registration(answers), case_id=case.id)  # fmt: skip
 
 
 # What the public can make the outbox send. Messages to an address someone typed (a saved
@@ -211,59 +117,39 @@ def _tell_staff_once_an_hour(session: Session, now: datetime) -> None:
         )
 
 
-def draft_link(
-    session: Session, *, draft_id: int, locale: str, contact: tuple[str, str], now: datetime
-) -> str | None:
-    """The link to a saved registration, when the person asks for it: once a day per address
-    (asking twice sends one message), to at most PUBLIC_RECIPIENTS_PER_DRAFT addresses per draft.
-    Returns why it cannot be sent, or None. The short link is made when the message is sent, so
-    no private token waits in the outbox."""
-    recipients = set(
-        session.scalars(
-            select(OutboxMessage.recipient)
-            .where(OutboxMessage.draft_id == draft_id, OutboxMessage.kind == "draft_link")
-        )
-    )  # fmt: skip
-    if contact[1] not in recipients and len(recipients) >= PUBLIC_RECIPIENTS_PER_DRAFT:
-        return "draft_limit"
-    refusal = public_refusal(session, contact[1], now, typed_address=True)
-    if refusal is not None:
-        return refusal
-    event = f"{draft_id}:{contact[1]}:{clock.today().isoformat()}"
-    enqueue(session, "draft_link", event=event, locale=locale, contacts=[contact],
-            draft_id=draft_id, requested_by_public=True)  # fmt: skip
-    return None
-
-
-def draft_link_again(session: Session, *, draft_id: int, locale: str, contact, event: str) -> None:
-    """A saved registration's new link, asked for on the get-my-link-again page, to the contact
-    given in it (the caller has checked the public budget before it looked for the draft)."""
-    enqueue(session, "draft_link", event=event, locale=locale, contacts=[contact],
-            draft_id=draft_id, requested_by_public=True)  # fmt: skip
-
-
-def cancel_pending(session: Session, *, draft_id: int, kind: str) -> None:
-    """Messages not needed any more (a saved registration's link, once it has been sent)."""
+def cancel_pending(session: Session, kinds: tuple[str, ...], **target: int) -> None:
+    """Messages about one booking, case or draft (booking_id=…) not needed any more, and not
+    yet out (a reminder of a booking as it was, a saved registration's link once it is sent):
+    cancelled, and their text, which may hold a link, goes with them."""
+    ((column, value),) = target.items()
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.draft_id == draft_id, OutboxMessage.kind == kind,
+        .where(getattr(OutboxMessage, column) == value, OutboxMessage.kind.in_(kinds),
                OutboxMessage.status.in_(("pending", "sending")))
         .values(status="cancelled", body=None, subject=None)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
 
 
-def booking_link(session: Session, booking, contacts, *, event: str, public: bool) -> int:
-    """A booking's link sent again: asked for by the person (public), by the front desk for
-    someone who phoned, or because someone tried to book the same time with the same phone."""
-    return enqueue(session, "booking_link", event=f"{booking.id}:{event}", locale=booking.language,
-                   contacts=contacts, booking_id=booking.id, requested_by_public=public)  # fmt: skip
+def count_sent_before(session: Session, kind: str, channel: str, **target: int) -> int:
+    """How many messages of a kind went (or wait to go) about one booking, case or draft."""
+    ((column, value),) = target.items()
+    return session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(getattr(OutboxMessage, column) == value, OutboxMessage.kind == kind,
+               OutboxMessage.channel == channel)
+    )  # fmt: skip
 
 
-def status_link(session: Session, case, contacts, *, event: str, public: bool) -> int:
-    """A case's new status link, asked for by the applicant (public) or sent by a caseworker."""
-    return enqueue(session, "status_link", event=f"{case.id}:{event}", locale=case.locale,
-                   contacts=contacts, case_id=case.id, requested_by_public=public)  # fmt: skip
+def sent_to(session: Session, kind: str, **target: int) -> set[str]:
+    """The addresses messages of a kind about one booking, case or draft went to."""
+    ((column, value),) = target.items()
+    return set(
+        session.scalars(
+            select(OutboxMessage.recipient)
+            .where(getattr(OutboxMessage, column) == value, OutboxMessage.kind == kind)
+        )
+    )  # fmt: skip
 
 
 def due_backlog(session: Session, now: datetime) -> tuple[int, datetime | None]:

@@ -11,10 +11,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import clock, i18n
-from portal.appointments.models import Booking
-from portal.cases.models import Case
-from portal.links.short_links import new_short_link
-from portal.notify import texts
+from portal.notify import sources, texts
 from portal.notify.models import OutboxMessage
 from portal.notify.transports import TransportError
 
@@ -49,61 +46,18 @@ def _claim(session: Session, message_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def public_base() -> str:
-    return current_app.config["BASE_URL"] or current_app.config["DEV_BASE_URL"]
-
-
 def _values(session: Session, message: OutboxMessage) -> dict | None:
-    """What the text needs; None when the message no longer makes sense (a moved or cancelled
-    booking's reminder, a deleted case)."""
+    """What the text needs, from the feature the message is about; None when the message no
+    longer makes sense (a moved or cancelled booking's reminder, a sent draft, a deleted case)."""
     locale = i18n.get_locale_by_code(message.locale) or i18n.get_locale_by_code("nb")
-    base = public_base()
-    if message.kind == "draft_link":  # the short link is made now: no token waited in the outbox
-        if message.draft_id is None:
-            return None
-        token = new_short_link(session, locale=locale.code, draft_id=message.draft_id)
-        return {"link": f"{base}/k/{token}"}
-    if message.booking_id is not None:
-        booking = session.get(Booking, message.booking_id)
-        if booking is None:
-            return None
-        start = clock.utc(booking.starts_at)
-        if _stale(message, booking):
-            return None
-        if message.kind in ("booking_cancelled", "booking_closed"):
-            link = f"{base}/{locale.code}/book/"
-        else:
-            link = f"{base}/k/{new_short_link(session, locale=locale.code, booking_id=booking.id)}"
-        return {
-            "when": texts.short_when(start, locale.gettext),
-            "reference": booking.reference,
-            "link": link,
-        }
-    case = session.get(Case, message.case_id) if message.case_id else None
-    if case is None:
-        return None
-    link = f"{base}/k/{new_short_link(session, locale=locale.code, case_id=case.id)}"
-    return {"reference": case.reference, "link": link}
-
-
-ABOUT_AN_ACTIVE_BOOKING = ("booking_confirmed", "booking_moved", "booking_reminder")
-
-
-def _stale(message: OutboxMessage, booking) -> bool:
-    """A message about a booking as it no longer is: a confirmation or reminder of a booking
-    cancelled since, a reminder of a time the booking was moved away from."""
-    if message.kind in ABOUT_AN_ACTIVE_BOOKING and booking.status != "active":
-        return True
-    wanted = (message.params or {}).get("starts_at")
-    return message.kind == "booking_reminder" and wanted != clock.utc(booking.starts_at).isoformat()
+    return sources.values(session, message, locale)
 
 
 def _write_text(session: Session, message: OutboxMessage) -> bool:
     """Render the message once (False: it is no longer needed, and is cancelled). A text written
     on an earlier attempt is checked again: the booking may have changed since."""
     if message.body is not None:
-        booking = session.get(Booking, message.booking_id) if message.booking_id else None
-        if booking is not None and _stale(message, booking):
+        if not sources.still_wanted(session, message):
             message.status, message.body, message.subject = "cancelled", None, None
             session.commit()
             return False

@@ -4,13 +4,14 @@ import time
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from portal import clock, references, validation
+from portal import clock, validation
 from portal.db import get_session
 from portal.limits import limiter
+from portal.links import references
 from portal.links.forms import LinkAgainForm
+from portal.links.tokens import keyed_hash
 from portal.recovery import services
 from portal.security import csrf, no_store
-from portal.tokens import keyed_hash
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang>/link-again")
 bp.after_request(no_store)

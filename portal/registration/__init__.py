@@ -4,6 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from portal.registration import messages
+
+    messages.init_app()
     from portal.registration.steps import progress
     from portal.registration.views import bp
 

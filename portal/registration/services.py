@@ -7,16 +7,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.cases import messages as case_messages
 from portal.cases import routing
 from portal.cases import services as cases
 from portal.cases.models import Case
 from portal.links.retired import find_retired, replace_links
 from portal.links.short_links import short_link_target
-from portal.notify import outbox
+from portal.links.tokens import derived_token, keyed_hash, looks_like_token, new_token, token_hash
 from portal.profile import Profile
+from portal.registration import messages
 from portal.registration.models import Draft, DraftStep, Registration
 from portal.registration.steps import MEMBER_STEP, ORDER, SIMPLE_STEPS
-from portal.tokens import derived_token, keyed_hash, looks_like_token, new_token, token_hash
 from portal.validation import without_control_characters
 
 CASE_TYPE = "family_reunification"
@@ -120,7 +121,7 @@ def contact_hash(contact: tuple[str, str]) -> str:
 
 def _remember_contact(draft: Draft, data: dict) -> None:
     """The contact page's phone and e-mail, as keyed hashes (see Draft.phone_hash)."""
-    given = dict(registration_contacts({"contact": data}))
+    given = dict(messages.contacts({"contact": data}))
     draft.phone_hash = contact_hash(("sms", given["sms"])) if "sms" in given else None
     draft.email_hash = contact_hash(("email", given["email"])) if "email" in given else None
 
@@ -229,9 +230,8 @@ def _submit(session: Session, draft: Draft, token: str | None, *, profile, local
         session.rollback()
         return cases.case_by_submission_key(session, key)
     draft.case_id = case.id
-    outbox.registration_received(session, case, collected)  # the receipt, in this transaction
-    # A saved registration's link waiting to go out is not needed any more.
-    outbox.cancel_pending(session, draft_id=draft.id, kind="draft_link")
+    case_messages.received(session, case, messages.contacts(collected))  # in this transaction
+    messages.draft_sent(session, draft)
     draft.steps.clear()  # the answers now live in the case; the draft keeps only the receipt
     session.commit()
     return case
@@ -255,7 +255,7 @@ def send_draft_link(
     refused = {}
     for field, contact in (("phone", ("sms", phone)), ("email", ("email", (email or "").lower()))):
         if contact[1]:
-            refusal = outbox.draft_link(
+            refusal = messages.draft_link(
                 session, draft_id=draft.id, locale=locale, contact=contact, now=now
             )
             if refusal:
@@ -265,12 +265,6 @@ def send_draft_link(
 
 
 # --- getting back in -----------------------------------------------------------------------
-def registration_contacts(answers: dict) -> list[tuple[str, str]]:
-    """The phone and e-mail the person gave, as messages reach them (e-mail in lower case)."""
-    return [(channel, address.lower() if channel == "email" else address)
-            for channel, address in outbox.contacts_of_registration(answers)]  # fmt: skip
-
-
 def send_status_link_again(
     session: Session, reference: str, contact: tuple[str, str], now: datetime
 ) -> bool:
@@ -279,10 +273,10 @@ def send_status_link_again(
     answers the same either way)."""
     case = cases.case_by_reference(session, reference)
     registration = _registration_of(session, case)
-    if registration is None or contact not in registration_contacts(registration.answers):
+    if registration is None or contact not in messages.contacts(registration.answers):
         return False
     renewal = cases.new_status_link(session, case)
-    outbox.status_link(session, case, [contact], event=f"again:{renewal}", public=True)
+    case_messages.status_link(session, case, [contact], event=f"again:{renewal}", public=True)
     return True
 
 
@@ -290,16 +284,16 @@ def send_status_link_for_staff(session: Session, case: Case) -> list[tuple[str, 
     """A caseworker sends a new status link (to someone who phoned): to every contact the
     applicant gave. Returns where it went; the caller audits and commits."""
     registration = _registration_of(session, case)
-    sent_to = registration_contacts(registration.answers) if registration else []
+    sent_to = messages.contacts(registration.answers) if registration else []
     if sent_to:
         renewal = cases.new_status_link(session, case)
-        outbox.status_link(session, case, sent_to, event=f"staff:{renewal}", public=False)
+        case_messages.status_link(session, case, sent_to, event=f"staff:{renewal}", public=False)
     return sent_to
 
 
 def contacts_of_case(session: Session, case: Case) -> list[tuple[str, str]]:
     registration = _registration_of(session, case)
-    return registration_contacts(registration.answers) if registration else []
+    return messages.contacts(registration.answers) if registration else []
 
 
 def _registration_of(session: Session, case: Case | None) -> Registration | None:
@@ -316,8 +310,7 @@ def send_draft_link_again(session: Session, contact: tuple[str, str], now: datet
     if draft is None:
         return False
     _token, draft.token_hash = replace_links(session, draft.token_hash, draft_id=draft.id)
-    outbox.draft_link_again(session, draft_id=draft.id, locale=draft.locale, contact=contact,
-                            event=f"again:{draft.token_hash[:16]}")  # fmt: skip
+    messages.draft_link_again(session, draft, contact, event=f"again:{draft.token_hash[:16]}")
     return True
 
 

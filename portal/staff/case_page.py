@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit, clock, i18n
+from portal.cases import messages as case_messages
 from portal.cases import workflow
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.form_fields import select_choices
 from portal.notify import outbox
+from portal.registration import messages as registration_messages
 from portal.registration import services as registration_services
 from portal.registration.models import Registration
 from portal.registration.summary import submitted_sections
@@ -145,10 +147,10 @@ def _message(session: Session, case, actor: StaffAccount) -> Outcome:
     registration = session.scalars(
         select(Registration).where(Registration.case_id == case.id)
     ).first()
-    # "We wrote to you", with a link: never the message itself (it may hold anything).
-    outbox.caseworker_wrote(
-        session, case, registration.answers if registration else {}, case.events[-1].id
-    )
+    case_messages.caseworker_wrote(
+        session, case, registration_messages.contacts(registration.answers if registration else {}),
+        case.events[-1].id,
+    )  # fmt: skip
     audit.record(
         session, "case_message_sent", actor=actor, target_type="case", target_id=case.reference
     )

@@ -13,10 +13,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, contains_eager
 
 from portal import audit, clock, i18n
+from portal.appointments import messages as booking_messages
 from portal.appointments import services as booking_services
 from portal.appointments.models import Booking, Closure, DeskReservation
 from portal.appointments.services import bookings_on_days
-from portal.notify import outbox
 from portal.notify.models import OutboxMessage
 from portal.profile import get_profile
 from portal.validation import format_phone
@@ -299,7 +299,7 @@ def cancel_closure_bookings(session: Session, closure: Closure, actor) -> int:
     for booking in bookings:
         booking.status, booking.cancelled_at = "cancelled", now
         session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
-        outbox.booking_cancelled(session, booking, closed=True)
+        booking_messages.cancelled(session, booking, closed=True)
     audit.record(
         session, "closure_bookings_cancelled", actor=actor, target_type="closure", target_id=closure.id,
         details={"bookings": [b.reference for b in bookings]},

@@ -6,7 +6,7 @@ from datetime import datetime
 import pyotp
 import segno
 
-from portal.tokens import token_hash
+from portal.links.tokens import token_hash
 
 ISSUER = "Ankomst"
 VALID_WINDOW = 1  # accept the code before and after the current one (clock drift)

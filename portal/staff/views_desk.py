@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import clock
-from portal.appointments import services as booking_services
+from portal.appointments import messages as booking_messages
 from portal.db import get_session
 from portal.staff import desk
 from portal.staff.desk_forms import AttendanceForm, ClosureForm, DayForm
@@ -90,7 +90,7 @@ def new_link(booking_id: int):
     if form.validate_on_submit():
         flash(new_link_message(desk.send_new_link(session, booking, _actor())))
         return redirect(back)
-    contacts = contact_lines(booking_services.contacts(booking))
+    contacts = contact_lines(booking_messages.contacts(booking))
     return render_template("staff/links/new_link.html", form=form, contacts=contacts, back=back,
                            what=_("For the booking %(reference)s of %(name)s.",
                                   reference=booking.reference, name=booking.name))  # fmt: skip

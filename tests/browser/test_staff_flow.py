@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from portal import clock, db
 from portal.appointments.models import Booking, DeskReservation
+from portal.links.tokens import new_token
 from portal.staff.services import create_or_update_account
-from portal.tokens import new_token
 from tests.browser.test_registration_flow import audit, navigate
 from tests.case_factory import make_case
 
