@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portal import audit, clock, db, schema, translations_admin
+from portal.appointments import closures
 from portal.appointments import services as booking_services
 from portal.demo import load_demo_data
 from portal.profile import get_profile
@@ -171,12 +172,10 @@ def closures_group():
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: --from).")
 @click.option("--reason", required=True, help="For staff; never shown to the public.")
 def closures_add(first, last, reason):
-    """Close the front desk; lists the bookings the closure hits."""
+    """Close the front desk; lists the bookings the closure hits (written to the audit log)."""
     last = last or first
     try:
-        closure, hit = booking_services.add_closure(
-            db.get_session(), first.date(), last.date(), reason, get_profile().timezone
-        )
+        closure, hit = closures.add(db.get_session(), first.date(), last.date(), reason)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Closure {closure.id}: {closure.first_day} to {closure.last_day} ({reason}).")
@@ -191,16 +190,18 @@ def closures_add(first, last, reason):
 @closures_group.command("list")
 def closures_list():
     """Closures from today on."""
-    for closure in booking_services.upcoming_closures(db.get_session()):
+    for closure in closures.upcoming(db.get_session()):
         click.echo(f"{closure.id:>4}  {closure.first_day} to {closure.last_day}  {closure.reason}")
 
 
 @closures_group.command("remove")
 @click.argument("closure_id", type=int)
 def closures_remove(closure_id):
-    """Open the days of a closure again."""
-    if not booking_services.remove_closure(db.get_session(), closure_id):
+    """Open the days of a closure again (written to the audit log)."""
+    closure = closures.find(db.get_session(), closure_id)
+    if closure is None:
         raise click.ClickException(f"no closure {closure_id}")
+    closures.remove(db.get_session(), closure)
     click.echo(f"Closure {closure_id} removed.")
 
 

@@ -84,3 +84,20 @@ def test_staff_create_refuses_bad_input(runner):
     assert homeless.exit_code != 0 and "needs a department" in homeless.output
     common = runner.invoke(args=[*base, "--role", "admin"], input="Passord2026!!\n")
     assert common.exit_code != 0 and "too common" in common.output
+
+
+def test_closures_from_the_command_line_are_in_the_audit_log(app, runner):
+    """The command line uses the same closure rules as the staff pages, audit entry included."""
+    from tests.conftest import audit_rows
+
+    added = runner.invoke(args=["closures", "add", "--from", "2030-01-07", "--reason", "Staff day"])
+    assert added.exit_code == 0, added.output
+    closure_id = added.output.split()[1].rstrip(":")
+    assert runner.invoke(args=["closures", "remove", closure_id]).exit_code == 0
+    entries = audit_rows(app)
+    assert [(e.action, e.actor_id, e.target_id) for e in entries] == [
+        ("closure_added", None, closure_id), ("closure_removed", None, closure_id),
+    ]  # fmt: skip
+    assert (
+        entries[0].details["by"] == "command line" and entries[0].details["reason"] == "Staff day"
+    )

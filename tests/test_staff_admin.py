@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import audit, db
 from portal.audit.services import ACTIONS
-from portal.staff.admin import ACTION_LABELS
+from portal.staff.admin.services import ACTION_LABELS
 from portal.staff.models import RecoveryCode, StaffAccount
 from tests.conftest import StaffLogin, audit_rows, csrf_token_in
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from portal import db
 from portal.cases import workflow
 from portal.cases.models import Case, CaseEvent
-from portal.staff import queue as case_queue
+from portal.cases.staff import queue as case_queue
 from tests.case_factory import make_case
 from tests.conftest import audit_rows, csrf_token_in
 from tests.test_status import status_link  # noqa: F401 - a fixture

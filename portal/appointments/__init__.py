@@ -1,20 +1,19 @@
-"""Appointment booking at the front desk: slots, booking, manage link, calendar file."""
+"""Appointments at the front desk. The public side: slots, booking, the manage link, the calendar
+file. The staff side (appointments/staff): the day list, attendance and closures."""
 
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from portal.appointments import messages, views
+from portal.appointments.labels import INTERPRETER_MODES, TOPIC_LABELS
+from portal.appointments.services import utc
+from portal.appointments.staff import views as staff_views
 from portal.profile import ProfileError
 
 
 def init_app(app: Flask) -> None:
-    from portal.appointments import messages
-
     messages.init_app()
-    from portal.appointments.labels import INTERPRETER_MODES, TOPIC_LABELS
-    from portal.appointments.services import utc
-    from portal.appointments.views import booking_bp, manage_bp
-
     profile = app.extensions["profile"]
     unknown = set(profile.booking.topics) - set(TOPIC_LABELS)
     if unknown:
@@ -30,5 +29,6 @@ def init_app(app: Flask) -> None:
 
     app.context_processor(_template_helpers)
     app.jinja_env.filters["local_time"] = lambda moment: utc(moment).astimezone(zone)
-    app.register_blueprint(booking_bp)
-    app.register_blueprint(manage_bp)
+    app.register_blueprint(views.booking_bp)
+    app.register_blueprint(views.manage_bp)
+    app.register_blueprint(staff_views.bp)

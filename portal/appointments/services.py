@@ -10,9 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import clock, db
-from portal.appointments import messages, slots
-from portal.appointments.models import Booking, Closure, DeskReservation, SlotLock
+from portal import db
+from portal.appointments import closures, messages, slots
+from portal.appointments.models import Booking, DeskReservation, SlotLock
 from portal.clock import utc
 from portal.links.references import new_reference
 from portal.links.retired import replace_links
@@ -73,15 +73,6 @@ def details_from(form, topic: str) -> BookingDetails:
     )
 
 
-def closures(session: Session, first: date, last: date) -> list[tuple[date, date]]:
-    rows = session.execute(
-        select(Closure.first_day, Closure.last_day).where(
-            Closure.last_day >= first, Closure.first_day <= last
-        )
-    )
-    return [(row.first_day, row.last_day) for row in rows]
-
-
 def taken_desks(session: Session, day: date, zone: str) -> dict[datetime, int]:
     """Reserved desks per start time (UTC) on one local day."""
     start = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
@@ -98,11 +89,11 @@ def taken_desks(session: Session, day: date, zone: str) -> dict[datetime, int]:
 
 def open_days(session: Session, profile: Profile, now: datetime) -> list[date]:
     horizon = now.date() + timedelta(days=profile.booking.horizon_days + 1)
-    return slots.bookable_days(profile, now, closures(session, now.date(), horizon))
+    return slots.bookable_days(profile, now, closures.spans(session, now.date(), horizon))
 
 
 def free_slots(session: Session, profile: Profile, day: date, now: datetime) -> list[slots.Slot]:
-    known = closures(session, day, day)
+    known = closures.spans(session, day, day)
     return slots.slots_for_day(
         profile, day, now, known, taken_desks(session, day, profile.timezone)
     )
@@ -127,7 +118,7 @@ def _free_desk(session: Session, profile: Profile, start: datetime) -> int | Non
 
 def _check_bookable(session: Session, profile: Profile, start: datetime, now: datetime) -> None:
     local_day = start.astimezone(ZoneInfo(profile.timezone)).date()
-    if not slots.is_bookable(profile, start, now, closures(session, local_day, local_day)):
+    if not slots.is_bookable(profile, start, now, closures.spans(session, local_day, local_day)):
         raise BookingRefused("not_bookable")
 
 
@@ -324,18 +315,6 @@ def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Bo
     return booking
 
 
-def add_closure(
-    session: Session, first: date, last: date, reason: str, zone: str
-) -> tuple[Closure, list[Booking]]:
-    """Close the office on whole days; returns the active bookings that the closure hits."""
-    if last < first:
-        raise ValueError("the last day is before the first")
-    closure = Closure(first_day=first, last_day=last, reason=reason)
-    session.add(closure)
-    session.commit()
-    return closure, bookings_on_days(session, first, last, zone)
-
-
 def past_retention(now: datetime, days: int):
     """Bookings whose time, or whose cancellation, is more than `days` ago."""
     cutoff = now - timedelta(days=days)
@@ -352,34 +331,3 @@ def purge_old_bookings(session: Session, now: datetime, days: int) -> int:
         session.execute(delete(Booking).where(Booking.id.in_(ids)))
     session.commit()
     return len(ids)
-
-
-def upcoming_closures(session: Session) -> list[Closure]:
-    today = clock.today()  # the office's day, not UTC's
-    return list(
-        session.scalars(
-            select(Closure).where(Closure.last_day >= today).order_by(Closure.first_day)
-        )
-    )
-
-
-def remove_closure(session: Session, closure_id: int) -> bool:
-    closure = session.get(Closure, closure_id)
-    if closure is None:
-        return False
-    session.delete(closure)
-    session.commit()
-    return True
-
-
-def bookings_on_days(session: Session, first: date, last: date, zone: str) -> list[Booking]:
-    """Active bookings on whole local days, first to last."""
-    start = datetime.combine(first, time(0), ZoneInfo(zone)).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time(0), ZoneInfo(zone)).astimezone(UTC)
-    return list(
-        session.scalars(
-            select(Booking)
-            .where(Booking.status == "active", Booking.starts_at >= start, Booking.starts_at < end)
-            .order_by(Booking.starts_at)
-        )
-    )

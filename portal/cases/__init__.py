@@ -1,12 +1,16 @@
-"""Cases: every submission becomes one, with a status, a department and a timeline."""
+"""Cases: every submission becomes one, with a status, a department and a timeline. The public
+side is the applicant's status page; the staff side (cases/staff) the queue, the case page and
+where each type of case goes."""
 
 from flask import Flask
 
+from portal.cases import messages, views
+from portal.cases.staff import settings as staff_settings
+from portal.cases.staff import views as staff_views
+
 
 def init_app(app: Flask) -> None:
-    from portal.cases import messages
-
     messages.init_app()
-    from portal.cases.views import bp
-
-    app.register_blueprint(bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
+    app.register_blueprint(staff_settings.bp)

@@ -4,7 +4,7 @@ administrator has chosen otherwise in the staff pages (kept in the database, aud
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import clock
+from portal import audit, clock
 from portal.cases.models import CASE_TYPES, RoutingOverride
 from portal.profile import CaseRouting, Profile
 
@@ -60,3 +60,28 @@ def reset_routing(session: Session, case_type: str) -> bool:
         return False
     session.delete(override)
     return True
+
+
+def change(
+    session: Session,
+    profile: Profile,
+    case_type: str,
+    actor,
+    *,
+    department=None,
+    due_in_days=None,
+    reset: bool = False,
+) -> CaseRouting:
+    """Where new cases of a type go and their due days, set by an administrator (or reset to
+    the profile's), audited with before and after, committed; returns the routing in force."""
+    before = route_for(session, profile, case_type)
+    if reset:
+        reset_routing(session, case_type)
+    else:
+        set_routing(session, profile, case_type, department, due_in_days, actor)
+    after = route_for(session, profile, case_type)
+    audit.record(session, "routing_changed", actor=actor, target_type="case_type",
+                 target_id=case_type, details={"from": [before.department, before.due_in_days],
+                                               "to": [after.department, after.due_in_days]})  # fmt: skip
+    session.commit()
+    return after

@@ -5,7 +5,7 @@ Scoping is part of the query that loads cases (`visible_cases`), so a view that 
 still cannot load a case outside the person's departments: it gets nothing, and answers 404."""
 
 from sqlalchemy import ColumnElement, Select, false, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal import clock
 from portal.cases.models import Case, CaseEvent
@@ -52,12 +52,22 @@ def visible_cases(account: StaffAccount) -> Select:
 
 
 def load_case(
-    session: Session, account: StaffAccount, reference: str, *, for_update: bool = False
+    session: Session,
+    account: StaffAccount,
+    reference: str,
+    *,
+    for_update: bool = False,
+    with_timeline: bool = False,
 ) -> Case | None:
     """A case the person may see; `for_update` locks its row on PostgreSQL until the commit, so
     two changes (or a change and the applicant's answer) are decided one after the other
-    (SQLite serialises every POST already)."""
+    (SQLite serialises every POST already). `with_timeline` loads what the case page shows:
+    the events with their authors, and the assignee."""
     query = visible_cases(account).where(Case.reference == reference.upper())
+    if with_timeline:
+        query = query.options(
+            selectinload(Case.events).selectinload(CaseEvent.author), selectinload(Case.assignee)
+        )
     return session.scalars(query.with_for_update() if for_update else query).first()
 
 
@@ -140,11 +150,11 @@ def add_note(case: Case, text: str, actor: StaffAccount) -> None:
     _event(case, "note", actor, details={"text": _clean_text(text, NOTE_MAX_LENGTH)})
 
 
-def send_message(case: Case, text: str, actor: StaffAccount) -> None:
+def send_message(case: Case, text: str, actor: StaffAccount) -> CaseEvent:
     """A message the applicant reads on their status page, as written."""
     if case.status in ("completed", "rejected", "withdrawn"):
         raise WorkflowError("closed")
-    _event(
+    return _event(
         case, "message_to_applicant", actor, visible=True,
         details={"text": _clean_text(text, MESSAGE_MAX_LENGTH)},
     )  # fmt: skip

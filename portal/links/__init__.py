@@ -6,8 +6,8 @@ feature; features call it."""
 
 from flask import Flask
 
+from portal.links.views import bp
+
 
 def init_app(app: Flask) -> None:
-    from portal.links.views import bp
-
     app.register_blueprint(bp)

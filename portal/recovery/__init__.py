@@ -4,8 +4,8 @@ new link goes to that address, never to the screen; the old link stops working."
 
 from flask import Flask
 
+from portal.recovery.views import bp
+
 
 def init_app(app: Flask) -> None:
-    from portal.recovery.views import bp
-
     app.register_blueprint(bp)

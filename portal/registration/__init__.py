@@ -2,13 +2,12 @@
 
 from flask import Flask
 
+from portal.registration import messages, submissions, views
+from portal.registration.steps import progress
+
 
 def init_app(app: Flask) -> None:
-    from portal.registration import messages
-
     messages.init_app()
-    from portal.registration.steps import progress
-    from portal.registration.views import bp
-
+    submissions.init_app()
     app.jinja_env.globals["registration_progress"] = progress
-    app.register_blueprint(bp)
+    app.register_blueprint(views.bp)

@@ -280,22 +280,6 @@ def send_status_link_again(
     return True
 
 
-def send_status_link_for_staff(session: Session, case: Case) -> list[tuple[str, str]]:
-    """A caseworker sends a new status link (to someone who phoned): to every contact the
-    applicant gave. Returns where it went; the caller audits and commits."""
-    registration = _registration_of(session, case)
-    sent_to = messages.contacts(registration.answers) if registration else []
-    if sent_to:
-        renewal = cases.new_status_link(session, case)
-        case_messages.status_link(session, case, sent_to, event=f"staff:{renewal}", public=False)
-    return sent_to
-
-
-def contacts_of_case(session: Session, case: Case) -> list[tuple[str, str]]:
-    registration = _registration_of(session, case)
-    return messages.contacts(registration.answers) if registration else []
-
-
 def _registration_of(session: Session, case: Case | None) -> Registration | None:
     if case is None:
         return None

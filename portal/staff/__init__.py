@@ -1,5 +1,7 @@
-"""The staff side under /staff/: login with a second factor, the case queue, the front desk's day
-list and closures, and administration (accounts, audit log, settings)."""
+"""Staff accounts, sign-in with a second factor, sessions, the frame of every staff page (its
+language, menu and refusals), and administration (accounts, the audit log, the messages page).
+Each feature's own staff pages live in that feature (cases/staff, appointments/staff) and use
+this package's sessions and page frame; this package imports no feature."""
 
 from flask import Flask, g
 from flask_login import current_user
@@ -8,15 +10,15 @@ from portal import clock
 from portal.db import get_session
 from portal.notify import outbox
 from portal.staff import session as staff_session
+from portal.staff import views
+from portal.staff.admin import views as admin_views
 from portal.staff.labels import CHANNELS, MESSAGE_KINDS, MESSAGE_STATES, ROLE_LABELS, STAFF_MENU
 
 
 def init_app(app: Flask) -> None:
-    from portal.staff import views_admin, views_auth, views_cases, views_desk
-
     staff_session.init_app(app)
-    for module in (views_auth, views_cases, views_desk, views_admin):
-        app.register_blueprint(module.bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
 
     @app.context_processor
     def _inject_staff_names():

@@ -2,20 +2,19 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
     Length,
-    NumberRange,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.audit.services import ACTIONS
 from portal.form_fields import CleanStringField, LocalDateField, PortalForm
-from portal.staff.admin import ACTION_LABELS
+from portal.staff.admin.services import ACTION_LABELS
 from portal.staff.labels import ROLE_LABELS
 from portal.staff.models import ROLES
 
@@ -139,20 +138,3 @@ def show_problem(form: PortalForm, error) -> None:
     """Put a refusal from the services beside the field it is about."""
     field_name, message = ACCOUNT_PROBLEMS[error.code]
     getattr(form, field_name).errors.append(message)
-
-
-class RoutingForm(PortalForm):
-    """Where new cases of one type go (choices: the profile's departments, set by the view)."""
-
-    department = SelectField(
-        _l("Department"), validators=[InputRequired(_l("Choose a department."))]
-    )
-    due_in_days = IntegerField(
-        _l("Days to handle a case"),
-        description=_l("From the day the case arrives. Between 1 and 365."),
-        validators=[
-            InputRequired(_l("Write the number of days.")),
-            NumberRange(min=1, max=365, message=_l("Write a number of days between 1 and 365.")),
-        ],
-        render_kw={"inputmode": "numeric"},
-    )

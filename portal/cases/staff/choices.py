@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from portal import i18n
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.cases.models import CASE_TYPES, STATUSES
+from portal.cases.staff.labels import QUEUE_SORTS, STATUS_NAMES
 from portal.form_fields import select_choices
-from portal.staff.labels import QUEUE_SORTS, STATUS_LABELS
 from portal.staff.models import StaffAccount
 
 
@@ -45,7 +45,7 @@ def _case_staff_accounts(session: Session, account: StaffAccount) -> list[StaffA
 def fill_filter_form(form, session: Session, account: StaffAccount) -> None:
     names = department_names()
     form.status.choices = [("open", _("Open (not finished)")), ("all", _("All"))] + [
-        (code, STATUS_LABELS[code]) for code in STATUSES
+        (code, STATUS_NAMES[code]) for code in STATUSES
     ]
     form.case_type.choices = [("", _("All types"))] + [(t, CASE_TYPE_LABELS[t]) for t in CASE_TYPES]
     form.department.choices = [("", _("All my departments"))] + [
@@ -65,7 +65,7 @@ def fill_bulk_form(form, session: Session, account: StaffAccount) -> None:
     form.assignee.choices = [("none", _("Nobody"))] + [
         (str(a.id), a.name) for a in case_staff_accounts(session, account)
     ]
-    form.status.choices = [(code, STATUS_LABELS[code]) for code in STATUSES if code != "received"]
+    form.status.choices = [(code, STATUS_NAMES[code]) for code in STATUSES if code != "received"]
     select_choices(form)
 
 
@@ -80,7 +80,7 @@ def export_row(case) -> list:
     names = department_names()
     locale = i18n.get_locale_by_code(case.locale)
     return [
-        case.reference, CASE_TYPE_LABELS.get(case.type, case.type), STATUS_LABELS[case.status],
+        case.reference, CASE_TYPE_LABELS.get(case.type, case.type), STATUS_NAMES[case.status],
         names.get(case.department, case.department), case.assignee.name if case.assignee else "",
         case.applicant_name or "", locale.english if locale else case.locale,
         case.interpreter_language or "", format_date(case.created_at, "short"), case.due_date.isoformat(),

@@ -7,12 +7,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import clock
+from portal.appointments import closures as closure_rules
 from portal.appointments import messages as booking_messages
+from portal.appointments.staff import services as desk
+from portal.appointments.staff.forms import AttendanceForm, ClosureForm, DayForm
 from portal.db import get_session
-from portal.staff import desk
-from portal.staff.desk_forms import AttendanceForm, ClosureForm, DayForm
+from portal.links.staff import contact_lines, new_link_message
 from portal.staff.forms import ConfirmForm
-from portal.staff.links import contact_lines, new_link_message
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required
 
@@ -49,10 +50,10 @@ ATTENDANCE_REFUSED = {
 def day_list():
     form = DayForm(request.args) if "day" in request.args else DayForm(day=clock.today())
     if not form.validate():
-        return render_template("staff/desk/day_list.html", form=form, listing=None), 400
+        return render_template("appointments/staff/day_list.html", form=form, listing=None), 400
     listing = desk.open_day_list(get_session(), form.day.data, _actor())
     return render_template(
-        "staff/desk/day_list.html", form=form, listing=listing, attendance=AttendanceForm()
+        "appointments/staff/day_list.html", form=form, listing=listing, attendance=AttendanceForm()
     )
 
 
@@ -91,7 +92,7 @@ def new_link(booking_id: int):
         flash(new_link_message(desk.send_new_link(session, booking, _actor())))
         return redirect(back)
     contacts = contact_lines(booking_messages.contacts(booking))
-    return render_template("staff/links/new_link.html", form=form, contacts=contacts, back=back,
+    return render_template("links/staff/new_link.html", form=form, contacts=contacts, back=back,
                            what=_("For the booking %(reference)s of %(name)s.",
                                   reference=booking.reference, name=booking.name))  # fmt: skip
 
@@ -103,7 +104,7 @@ def closures():
     form = ClosureForm()
     if form.validate_on_submit():
         first = form.first_day.data
-        closure, hit = desk.add_closure(
+        closure, hit = closure_rules.add(
             session, first, form.last_day.data or first, form.reason.data, _actor()
         )
         flash(
@@ -114,8 +115,8 @@ def closures():
             )
         )
         return redirect(url_for(".closure", closure_id=closure.id))
-    upcoming = desk.upcoming_closures(session)
-    return render_template("staff/desk/closures.html", form=form, closures=upcoming), (
+    upcoming = closure_rules.upcoming(session)
+    return render_template("appointments/staff/closures.html", form=form, closures=upcoming), (
         400 if form.errors else 200
     )
 
@@ -124,20 +125,22 @@ def closures():
 @staff_required("admin", "reception")
 def closure(closure_id: int):
     session = get_session()
-    found = desk.find_closure(session, closure_id) or abort(404)
-    hit = desk.closure_bookings(session, found, _actor())
-    return render_template("staff/desk/closure.html", closure=found, hit=hit, confirm=ConfirmForm())
+    found = closure_rules.find(session, closure_id) or abort(404)
+    hit = closure_rules.bookings_hit(session, found, _actor(), desk.readable_contact)
+    return render_template(
+        "appointments/staff/closure.html", closure=found, hit=hit, confirm=ConfirmForm()
+    )
 
 
 @bp.post("/closures/<int:closure_id>/cancel-bookings")
 @staff_required("admin", "reception")
 def cancel_closure_bookings(closure_id: int):
     session = get_session()
-    found = desk.find_closure(session, closure_id) or abort(404)
+    found = closure_rules.find(session, closure_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         _expired()
         return redirect(url_for(".closure", closure_id=closure_id))
-    count = desk.cancel_closure_bookings(session, found, _actor())
+    count = closure_rules.cancel_bookings(session, found, _actor())
     flash(ngettext("%(num)d booking was cancelled. The person gets a message in their language.",
                    "%(num)d bookings were cancelled. Each person gets a message in their language.", count))  # fmt: skip
     return redirect(url_for(".closure", closure_id=closure_id))
@@ -147,10 +150,10 @@ def cancel_closure_bookings(closure_id: int):
 @staff_required("admin", "reception")
 def remove_closure(closure_id: int):
     session = get_session()
-    found = desk.find_closure(session, closure_id) or abort(404)
+    found = closure_rules.find(session, closure_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         _expired()
         return redirect(url_for(".closure", closure_id=closure_id))
-    desk.remove_closure(session, found, _actor())
+    closure_rules.remove(session, found, _actor())
     flash(_("The closure is removed. Its days can be booked again if they are open days."))
     return redirect(url_for(".closures"))

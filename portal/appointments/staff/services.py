@@ -1,5 +1,6 @@
-"""The front desk's rules and queries: the day list, attendance, closures. Every view of the
-bookings' personal data and every change is written to the audit log in the same transaction."""
+"""The front desk: the day list, attendance, a new link for someone who phones, and how the
+closure pages show a booking. Every view of the bookings' personal data and every change is
+written to the audit log in the same transaction (closures: appointments/closures.py)."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -9,14 +10,13 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from portal import audit, clock, i18n
-from portal.appointments import messages as booking_messages
+from portal.appointments import closures
 from portal.appointments import services as booking_services
 from portal.appointments.models import Booking, Closure, DeskReservation
-from portal.appointments.services import bookings_on_days
 from portal.notify.models import OutboxMessage
 from portal.profile import get_profile
 from portal.validation import format_phone
@@ -80,15 +80,6 @@ class DayList:
     @property
     def next_day(self) -> date:
         return self.day + timedelta(days=1)
-
-
-@dataclass
-class ClosureHit:
-    """A booking on a closed day: who to contact, and in which language."""
-
-    booking: Booking
-    phone: str  # readable
-    language: str  # the language the person chose when booking
 
 
 # --- languages ---------------------------------------------------------------------------------
@@ -184,16 +175,6 @@ def _row(booking: Booking) -> DeskRow:
     return DeskRow(booking, booking.reservation.desk, format_phone(booking.phone), language)
 
 
-def closures_on(session: Session, first: date, last: date) -> list[Closure]:
-    return list(
-        session.scalars(
-            select(Closure)
-            .where(Closure.last_day >= first, Closure.first_day <= last)
-            .order_by(Closure.first_day)
-        )
-    )
-
-
 def open_day_list(session: Session, day: date, actor) -> DayList:
     """The active bookings of one local day by time and desk; the view is audited."""
     bookings = _day_bookings(session, day)
@@ -212,7 +193,7 @@ def open_day_list(session: Session, day: date, actor) -> DayList:
         day=day,
         rows=rows,
         interpreters=_interpreter_needs(bookings),
-        closures=closures_on(session, day, day),
+        closures=closures.covering(session, day, day),
         day_has_come=day <= clock.today(),
     )
 
@@ -240,90 +221,13 @@ def mark_attendance(session: Session, booking: Booking, state: str, actor) -> bo
     return True
 
 
-# --- closures ----------------------------------------------------------------------------------
-
-
-def upcoming_closures(session: Session) -> list[Closure]:
-    """Closures that have not ended yet, by the office's calendar (not UTC's)."""
-    today = clock.today()
-    return list(
-        session.scalars(
-            select(Closure).where(Closure.last_day >= today).order_by(Closure.first_day)
-        )
-    )
-
-
-def add_closure(
-    session: Session, first: date, last: date, reason: str, actor
-) -> tuple[Closure, list[Booking]]:
-    """Close the office on whole days; returns the active bookings it hits. The closure and its
-    audit entry are one transaction (appointments' add_closure commits on its own)."""
-    if last < first:
-        raise ValueError("the last day is before the first")
-    closure = Closure(first_day=first, last_day=last, reason=reason)
-    session.add(closure)
-    session.flush()
-    hit = bookings_on_days(session, first, last, get_profile().timezone)
-    audit.record(
-        session, "closure_added", actor=actor, target_type="closure", target_id=closure.id,
-        details={"first": first.isoformat(), "last": last.isoformat(), "reason": reason,
-                 "bookings_hit": len(hit)},
-    )  # fmt: skip
-    session.commit()
-    return closure, hit
-
-
-def closure_bookings(session: Session, closure: Closure, actor) -> list[ClosureHit]:
-    """The active bookings on a closure's days (names and phones: the view is audited)."""
-    bookings = bookings_on_days(
-        session, closure.first_day, closure.last_day, get_profile().timezone
-    )
-    audit.record(
-        session, "closure_viewed", actor=actor, target_type="closure", target_id=closure.id,
-        details={"day": closure.first_day.isoformat(), "last_day": closure.last_day.isoformat()},
-    )  # fmt: skip
-    session.commit()
-    return [
-        ClosureHit(booking, format_phone(booking.phone), spoken_language(booking.language))
-        for booking in bookings
-    ]
-
-
-def cancel_closure_bookings(session: Session, closure: Closure, actor) -> int:
-    """Cancel the active bookings on a closure's days and tell each person by SMS (and e-mail
-    where given), in their language, in this one transaction."""
-    now = clock.now()
-    bookings = bookings_on_days(
-        session, closure.first_day, closure.last_day, get_profile().timezone
-    )
-    for booking in bookings:
-        booking.status, booking.cancelled_at = "cancelled", now
-        session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
-        booking_messages.cancelled(session, booking, closed=True)
-    audit.record(
-        session, "closure_bookings_cancelled", actor=actor, target_type="closure", target_id=closure.id,
-        details={"bookings": [b.reference for b in bookings]},
-    )  # fmt: skip
-    session.commit()
-    return len(bookings)
-
-
-def remove_closure(session: Session, closure: Closure, actor) -> None:
-    audit.record(
-        session, "closure_removed", actor=actor, target_type="closure", target_id=closure.id,
-        details={"first": closure.first_day.isoformat(), "last": closure.last_day.isoformat(),
-                 "reason": closure.reason},
-    )  # fmt: skip
-    session.delete(closure)
-    session.commit()
-
-
 def find_booking(session: Session, booking_id: int) -> Booking | None:
     return session.get(Booking, booking_id)
 
 
-def find_closure(session: Session, closure_id: int) -> Closure | None:
-    return session.get(Closure, closure_id)
+def readable_contact(booking: Booking) -> tuple[str, str]:
+    """(phone, language) of a booking as the closure page shows them."""
+    return format_phone(booking.phone), spoken_language(booking.language)
 
 
 def needs_its_link(booking: Booking) -> bool:
