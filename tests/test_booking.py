@@ -37,7 +37,12 @@ def details(phone="+380501234567", **changes):
 def book(app, start=MONDAY_0800, phone="+380501234567", key=None):
     with app.app_context():
         return services.book(
-            app.extensions["profile"], start, details(phone), NOW, **form_key(app, key)
+            db.serialised_session(),
+            app.extensions["profile"],
+            start,
+            details(phone),
+            NOW,
+            **form_key(app, key),
         )
 
 
@@ -63,6 +68,7 @@ def test_fifty_simultaneous_bookings_for_one_slot_with_two_desks(app):
             barrier.wait()
             try:
                 services.book(
+                    db.serialised_session(),
                     app.extensions["profile"],
                     MONDAY_0800,
                     details(f"+47910{number:05d}"),
@@ -89,8 +95,8 @@ def test_cancel_frees_the_desk(app):
     _, token = book(app, phone="+4791000001")
     book(app, phone="+4791000002")
     with app.app_context():
-        assert services.cancel(token, NOW).status == "cancelled"
-        assert services.cancel(token, NOW) is None  # only once
+        assert services.cancel(db.serialised_session(), token, NOW).status == "cancelled"
+        assert services.cancel(db.serialised_session(), token, NOW) is None  # only once
     book(app, phone="+4791000003")  # the freed desk
     assert reservations(app) == 2
 
@@ -103,11 +109,15 @@ def test_move_is_atomic(app):
     profile = app.extensions["profile"]
     with app.app_context():
         with pytest.raises(services.BookingRefused):
-            services.move(profile, token, nine, NOW)  # full: nothing changes
+            services.move(
+                db.serialised_session(), profile, token, nine, NOW
+            )  # full: nothing changes
         booking = services.find_booking(db.get_session(), token)
         assert services.utc(booking.starts_at) == MONDAY_0800.astimezone(UTC)
         assert booking.reservation is not None
-        moved = services.move(profile, token, MONDAY_0800.replace(hour=10), NOW)
+        moved = services.move(
+            db.serialised_session(), profile, token, MONDAY_0800.replace(hour=10), NOW
+        )
         assert services.utc(moved.starts_at).hour == 9  # 10:00 in Oslo is 09:00 UTC
     book(app, phone="+4791000004")  # the old desk at 08:00 is free again
     book(app, phone="+4791000005")
@@ -203,6 +213,7 @@ def test_loser_of_a_race_keeps_the_form_and_picks_another_time(app, forms):
     with app.app_context():
         for phone in ("+4791000001", "+4791000002"):
             services.book(
+                db.serialised_session(),
                 app.extensions["profile"],
                 start,
                 details(phone),
@@ -276,14 +287,20 @@ def test_a_past_booking_cannot_be_moved_into_the_future(app):
     _, token = book(app)
     later = datetime(2030, 1, 8, 9, 0, tzinfo=UTC)  # after the appointment
     with app.app_context(), pytest.raises(services.BookingRefused):
-        services.move(app.extensions["profile"], token, MONDAY_0800.replace(day=14), later)
+        services.move(
+            db.serialised_session(),
+            app.extensions["profile"],
+            token,
+            MONDAY_0800.replace(day=14),
+            later,
+        )
 
 
 def test_old_and_cancelled_bookings_are_purged(app, runner):
     _, token = book(app)
     book(app, start=MONDAY_0800.replace(day=8), phone="+4791000002")
     with app.app_context():
-        services.cancel(token, NOW)
+        services.cancel(db.serialised_session(), token, NOW)
         session = db.get_session()
         assert services.purge_old_bookings(session, NOW + timedelta(days=29), 30) == 0
         assert services.purge_old_bookings(session, NOW + timedelta(days=31), 30) == 1  # cancelled

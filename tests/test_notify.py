@@ -130,7 +130,13 @@ def test_the_reminder_tells_the_time_as_it_is_then_and_not_for_a_cancelled_booki
 
     booking, token = book(app)
     with app.app_context():
-        services.move(app.extensions["profile"], token, MONDAY_0800 + timedelta(hours=1), NOW)
+        services.move(
+            db.serialised_session(),
+            app.extensions["profile"],
+            token,
+            MONDAY_0800 + timedelta(hours=1),
+            NOW,
+        )
     reminders = _rows(app, kind="booking_reminder")
     assert [r.status for r in reminders] == ["cancelled", "pending"]
     # the confirmation not yet sent is not needed: the "moved" message gives the new time
@@ -140,7 +146,7 @@ def test_the_reminder_tells_the_time_as_it_is_then_and_not_for_a_cancelled_booki
     assert "09:00" in sms.sent[-1][2]  # 08:00 moved to 09:00 Oslo time
     second, token2 = book(app, phone="+4791000009")
     with app.app_context():
-        services.cancel(token2, NOW)
+        services.cancel(db.serialised_session(), token2, NOW)
     assert [r.status for r in _rows(app, kind="booking_reminder", booking_id=second.id)] == [
         "cancelled"
     ]
@@ -400,7 +406,7 @@ def test_moving_back_and_forth_tells_the_person_each_time_and_reminds_once(app):
     with app.app_context():
         profile = app.extensions["profile"]
         for target in (later, MONDAY_0800, later):
-            services.move(profile, token, target, NOW)
+            services.move(db.serialised_session(), profile, token, target, NOW)
     assert len(_rows(app, kind="booking_moved")) == 3
     assert [r.status for r in _rows(app, kind="booking_reminder")].count("pending") == 1
     counts, sms, _ = _send(app, datetime(2030, 1, 6, 16, 1, tzinfo=UTC))
@@ -413,7 +419,7 @@ def test_a_confirmation_waiting_for_a_retry_is_not_sent_after_a_cancellation(app
     booking, token = book(app)
     _send(app, NOW, sms=Recorder(fail_with=TransportError("gateway answered 503")))
     with app.app_context():
-        services.cancel(token, NOW)
+        services.cancel(db.serialised_session(), token, NOW)
     counts, sms, _ = _send(app, NOW + timedelta(minutes=2))
     assert [body for _c, _r, body, _s in sms.sent if "/k/" in body] == []
     assert _rows(app, kind="booking_confirmed")[0].status == "cancelled"
@@ -502,6 +508,7 @@ def test_no_message_of_any_kind_carries_id_numbers_notes_or_names(app, forms, cl
     profile = app.extensions["profile"]
     with app.app_context():
         booking, token = services.book(
+            db.serialised_session(),
             profile,
             MONDAY_0800,
             details(email="olena@example.org", note=secret_note),
@@ -510,12 +517,14 @@ def test_no_message_of_any_kind_carries_id_numbers_notes_or_names(app, forms, cl
         )
     _send(app, NOW, sms=sms, email=email)
     with app.app_context():
-        services.move(profile, token, MONDAY_0800 + timedelta(hours=1), NOW)
+        services.move(
+            db.serialised_session(), profile, token, MONDAY_0800 + timedelta(hours=1), NOW
+        )
     _send(
         app, datetime(2030, 1, 6, 16, 1, tzinfo=UTC), sms=sms, email=email
     )  # moved, then the reminder
     with app.app_context():
-        services.cancel(token, NOW)
+        services.cancel(db.serialised_session(), token, NOW)
     fill_in(forms, lang="uk")
     forms.post("/uk/family-registration/submit", {"confirm": "y"})
     caseworker = StaffLogin(app, app.test_client())

@@ -41,10 +41,15 @@ def make_booking(app):
     def _make(start=MONDAY_0800, phone="+4791000001", cancelled=False, **changes):
         with app.app_context():
             booking, token = services.book(
-                app.extensions["profile"], start, details(phone, **changes), NOW, **form_key(app)
+                db.serialised_session(),
+                app.extensions["profile"],
+                start,
+                details(phone, **changes),
+                NOW,
+                **form_key(app),
             )
             if cancelled:
-                services.cancel(token, NOW)
+                services.cancel(db.serialised_session(), token, NOW)
             return booking.id, booking.reference
 
     return _make

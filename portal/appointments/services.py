@@ -1,6 +1,7 @@
 """Rules for bookings. Every change runs in one serialised transaction, and the desk table's
 primary key is the final word: a slot never holds more bookings than desks."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import db
 from portal.appointments import closures, messages, slots
 from portal.appointments.models import Booking, DeskReservation, SlotLock
 from portal.clock import utc
@@ -158,6 +158,7 @@ def manage_token(secret_key: str, form_key: str) -> str:
 
 
 def book(
+    session: Session,
     profile: Profile,
     start: datetime,
     details: BookingDetails,
@@ -166,23 +167,35 @@ def book(
     form_key: str,
     secret_key: str,
 ) -> tuple[Booking, str]:
-    """Book a desk at `start`; returns the booking and its private manage token. The form's
-    one-time key recognises the same form sent again; a phone number and a time never do: if
-    this phone has a booking at this time already, its link goes again to that phone (nothing
-    of it is shown here) and the booking is refused."""
+    """Book a desk at `start` (one transaction, committed; on SQLite the session must be a
+    serialised one, as a POST request's is); returns the booking and its private manage token.
+    The form's one-time key recognises the same form sent again; a phone number and a time
+    never do: if this phone has a booking at this time already, its link goes again to that
+    phone (nothing of it is shown here) and the booking is refused."""
     start = utc(start)
     token = manage_token(secret_key, form_key)
-    try:
-        with db.serialised_session() as session, session.begin():
-            _lock(session, start, details.phone)
-            booking, conflict = _decide(session, profile, start, details, now, form_key, token)
-    except IntegrityError as error:
-        # The desk table's primary key: someone else got there first. (An OperationalError, a
-        # database that is locked, gone or full, is not a lost race: it goes on to the 503 page.)
-        raise BookingRefused("slot_taken") from error
+    with _one_transaction(session):
+        _lock(session, start, details.phone)
+        booking, conflict = _decide(session, profile, start, details, now, form_key, token)
     if conflict is not None:
         raise conflict  # after the commit: the link sent to the phone on record stays sent
     return booking, token
+
+
+@contextmanager
+def _one_transaction(session: Session):
+    """Commit what the block did; on any refusal roll it all back. The desk table's primary key
+    is the last word on a lost race (an IntegrityError); an OperationalError, a database that is
+    locked, gone or full, is not a lost race: it goes on to the 503 page."""
+    try:
+        yield
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise BookingRefused("slot_taken") from error
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def _decide(session, profile, start, details, now, form_key, token):
@@ -278,9 +291,9 @@ def send_link_for_staff(session: Session, booking: Booking) -> list[tuple[str, s
     return sent_to
 
 
-def cancel(token: str, now: datetime) -> Booking | None:
-    """Cancel an active future booking: its desk is free at once."""
-    with db.serialised_session() as session, session.begin():
+def cancel(session: Session, token: str, now: datetime) -> Booking | None:
+    """Cancel an active future booking: its desk is free at once (committed)."""
+    with _one_transaction(session):
         booking = find_booking(session, token)
         if booking is None or booking.status != "active" or utc(booking.starts_at) <= now:
             return None
@@ -291,27 +304,26 @@ def cancel(token: str, now: datetime) -> Booking | None:
     return booking
 
 
-def move(profile: Profile, token: str, new_start: datetime, now: datetime) -> Booking:
+def move(
+    session: Session, profile: Profile, token: str, new_start: datetime, now: datetime
+) -> Booking:
     """Move a booking to another time in one transaction: the old desk is given up only if the
     new one is secured; on any refusal the booking stays as it was."""
     new_start = utc(new_start)
-    try:
-        with db.serialised_session() as session, session.begin():
-            booking = find_booking(session, token)
-            if booking is None or booking.status != "active" or utc(booking.starts_at) <= now:
-                raise BookingRefused("not_bookable")  # a past appointment cannot come back
-            _lock(session, new_start, booking.phone)
-            _check_bookable(session, profile, new_start, now)
-            session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
-            session.flush()
-            desk = _free_desk(session, profile, new_start)
-            if desk is None:
-                raise BookingRefused("slot_taken")  # rolls back: the old desk is kept
-            session.add(DeskReservation(starts_at=new_start, desk=desk, booking_id=booking.id))
-            booking.starts_at = new_start
-            messages.moved(session, booking, profile.timezone, now)
-    except IntegrityError as error:
-        raise BookingRefused("slot_taken") from error
+    with _one_transaction(session):
+        booking = find_booking(session, token)
+        if booking is None or booking.status != "active" or utc(booking.starts_at) <= now:
+            raise BookingRefused("not_bookable")  # a past appointment cannot come back
+        _lock(session, new_start, booking.phone)
+        _check_bookable(session, profile, new_start, now)
+        session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
+        session.flush()
+        desk = _free_desk(session, profile, new_start)
+        if desk is None:
+            raise BookingRefused("slot_taken")  # rolls back: the old desk is kept
+        session.add(DeskReservation(starts_at=new_start, desk=desk, booking_id=booking.id))
+        booking.starts_at = new_start
+        messages.moved(session, booking, profile.timezone, now)
     return booking
 
 

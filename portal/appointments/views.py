@@ -131,7 +131,7 @@ def details(topic, day, hhmm):
     if form.validate_on_submit():
         try:
             _booking, token = services.book(
-                get_profile(), start, services.details_from(form, topic), _now(),
+                get_session(), get_profile(), start, services.details_from(form, topic), _now(),
                 form_key=form.form_key.data, secret_key=current_app.config["SECRET_KEY"],
             )  # fmt: skip
         except services.BookingRefused as refused:
@@ -190,7 +190,7 @@ def cancel():
     token = request.cookies.get(BOOKING_COOKIE)
     if not CsrfOnlyForm().validate_on_submit():
         flash(_("For your safety, the form expired. Please try again."))
-    elif services.cancel(token, _now()) is None:
+    elif services.cancel(get_session(), token, _now()) is None:
         _refuse_change(token)
     return redirect(url_for(".manage"))
 
@@ -241,7 +241,7 @@ def move_to(day, hhmm):
         return redirect(url_for(".move_time", day=day))
     token = request.cookies.get(BOOKING_COOKIE)
     try:
-        services.move(get_profile(), token, _start_or_404(day, hhmm), _now())
+        services.move(get_session(), get_profile(), token, _start_or_404(day, hhmm), _now())
     except services.BookingRefused as refused:
         if refused.reason == "not_bookable" and services.find_booking(get_session(), token) is None:
             abort_with_lost_link("booking", token)

@@ -4,11 +4,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import audit, clock
+from portal import clock
 from portal.db import get_session
 from portal.limits import limiter, login_limit
-from portal.security import private_cookie, verify_password
-from portal.staff import services, totp
+from portal.security import private_cookie
+from portal.staff import services, signin, totp
 from portal.staff import session as staff_session
 from portal.staff.forms import (
     PASSWORD_PROBLEMS,
@@ -19,9 +19,9 @@ from portal.staff.forms import (
     PasswordChangeForm,
 )
 from portal.staff.locale import COOKIE, COOKIE_MAX_AGE, STAFF_LOCALES, staff_blueprint
-from portal.validation import ascii_number
 
 bp = staff_blueprint("staff_auth", __name__, "/staff")
+NEXT_STEP = {"code": ".second_factor", "enrol": ".enrol"}
 HOME_BY_ROLE = {
     "admin": "staff_cases.queue",
     "caseworker": "staff_cases.queue",
@@ -37,38 +37,15 @@ def _login_failed_message() -> str:
     )
 
 
-def _count_failure(account, reason: str) -> None:
-    """A wrong password or code: counted towards the lockout, and written to the audit log."""
-    session = get_session()
-    config = current_app.config
-    if account is not None and reason != "locked":
-        locked_now = services.note_failure(
-            session,
-            account,
-            clock.now(),
-            config["STAFF_LOCKOUT_ATTEMPTS"],
-            config["STAFF_LOCKOUT_MINUTES"],
-        )
-        if locked_now:
-            audit.record(
-                session, "login_locked", actor=account, target_type="staff", target_id=account.id
-            )
-    audit.record(session, "login_failed", actor=account, details={"reason": reason})
-    session.commit()
-
-
-def _finish_login(account, message: str | None = None):
-    """Password and second factor are done: a new session, then the page they wanted. A message
-    is flashed into the new session (the old one, and what was flashed into it, is cleared)."""
-    session = get_session()
-    services.note_success(account, clock.now())
-    audit.record(session, "login_succeeded", actor=account)
-    session.commit()
+def _signed_in(step: signin.Step):
+    """A new session, then the page they wanted. A message is flashed into the new session (the
+    old one, and what was flashed into it, is cleared)."""
     wanted = staff_session.safe_next(request.args.get("next"))
-    staff_session.start_session(account)
-    if message:
-        flash(message)
-    return redirect(wanted or url_for(HOME_BY_ROLE[account.role]))
+    staff_session.start_session(step.account)
+    if step.recovery_codes_left is not None:
+        flash(_("You used a recovery code. %(left)d are left: make new ones on your account page.",
+                left=step.recovery_codes_left))  # fmt: skip
+    return redirect(wanted or url_for(HOME_BY_ROLE[step.account.role]))
 
 
 def _status(form, problem: str | None) -> int:
@@ -92,37 +69,15 @@ def home():
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for(HOME_BY_ROLE[current_user.role]))
-    form = LoginForm()
-    problem = None
+    form, problem = LoginForm(), None
     if form.validate_on_submit():
-        session = get_session()
-        check = services.check_password_login(
-            session, form.email.data, form.password.data, clock.now()
-        )
-        if check.account is None:
-            reason = (
-                "unknown_account"
-                if check.known_account is None
-                else (
-                    "locked"
-                    if check.locked
-                    else "inactive"
-                    if not check.known_account.active
-                    else "password"
-                )
-            )
-            _count_failure(check.known_account, reason)
-            problem = _login_failed_message()
-        else:
-            account = check.account
-            session.commit()  # a rehashed password
-            if account.totp_enrolled:
-                staff_session.start_pending(account)
-                return redirect(_with_next(".second_factor"))
-            if current_app.config["STAFF_TOTP_REQUIRED"]:
-                staff_session.start_pending(account)
-                return redirect(_with_next(".enrol"))
-            return _finish_login(account)
+        step = signin.password(get_session(), form.email.data, form.password.data, clock.now())
+        if step.outcome == "signed_in":
+            return _signed_in(step)
+        if step.outcome in NEXT_STEP:
+            staff_session.start_pending(step.account)
+            return redirect(_with_next(NEXT_STEP[step.outcome]))
+        problem = _login_failed_message()
     form.password.data = ""
     return render_template("staff/auth/login.html", form=form, problem=problem), _status(
         form, problem
@@ -136,31 +91,16 @@ def second_factor():
     if account is None or not account.totp_enrolled:
         flash(_("Log in again: the page waited too long."))
         return redirect(_with_next(".login"))
-    form = CodeForm()
-    problem = None
+    form, problem = CodeForm(), None
     if form.validate_on_submit():
-        session = get_session()
-        now = clock.now()
         code = totp.normalise_code(form.code.data)
-        if services.is_locked(account, now):
-            _count_failure(account, "locked")
+        step = signin.second_factor(get_session(), account, code, clock.now())
+        if step.outcome == "signed_in":
+            return _signed_in(step)
+        if step.outcome == "locked":
             staff_session.end_session()
             flash(_login_failed_message())
             return redirect(_with_next(".login"))
-        if len(code) == 6 and ascii_number(code) is not None:
-            if services.use_totp_code(session, account, code, now):
-                return _finish_login(account)
-        elif services.use_recovery_code(session, account, code, now):
-            left = services.unused_recovery_codes(session, account)
-            audit.record(session, "recovery_code_used", actor=account, details={"left": left})
-            return _finish_login(
-                account,
-                _(
-                    "You used a recovery code. %(left)d are left: make new ones on your account page.",
-                    left=left,
-                ),
-            )
-        _count_failure(account, "code")
         problem = _("The code is wrong or was already used. Type the newest code from the app.")
     form.code.data = ""
     return render_template("staff/auth/code.html", form=form, problem=problem), _status(
@@ -190,26 +130,22 @@ def enrol():
             return redirect(url_for(".account"))
         return redirect(_with_next(".second_factor"))
     session = get_session()
-    form = EnrolForm()
-    problem = None
+    form, problem = EnrolForm(), None
     if form.validate_on_submit():
-        codes = services.confirm_enrolment(session, account, form.code.data, clock.now())
+        codes = signin.confirm_enrolment(session, account, form.code.data, clock.now())
         if codes is not None:
-            audit.record(session, "totp_enrolled", actor=account)
             if current_user.is_authenticated:
-                session.commit()
                 return render_template(
                     "staff/auth/recovery_codes.html", codes=codes, continue_url=url_for(".account")
                 )
-            response = _finish_login(account)
+            response = _signed_in(signin.sign_in_after_enrolment(session, account, clock.now()))
             return render_template(
                 "staff/auth/recovery_codes.html", codes=codes, continue_url=response.location
             )
         problem = _(
             "The code does not match. Check the time on your phone and type the newest code."
         )
-    secret = services.start_enrolment(account)
-    session.commit()
+    secret = signin.start_enrolment(session, account)
     uri = totp.provisioning_uri(
         secret, account.email, issuer=current_app.extensions["profile"].service_name
     )
@@ -224,13 +160,8 @@ def enrol():
 
 @bp.post("/logout")
 def logout():
-    form = ConfirmForm()
-    if current_user.is_authenticated and form.validate_on_submit():
-        account = current_user._get_current_object()
-        session = get_session()
-        services.end_sessions(account)  # every copy of the session cookie stops working
-        audit.record(session, "logout", actor=account)
-        session.commit()
+    if current_user.is_authenticated and ConfirmForm().validate_on_submit():
+        signin.log_out(get_session(), current_user._get_current_object())
         staff_session.end_session()
         flash(_("You are logged out."))
     return redirect(url_for(".login"))
@@ -254,22 +185,16 @@ def change_password():
     account = current_user._get_current_object()
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not verify_password(account.password_hash, form.current_password.data):
-            # Counted like a wrong login: a borrowed session must not become a password oracle.
-            _count_failure(account, "current_password")
+        problem = signin.change_password(get_session(), account, form.current_password.data,
+                                         form.new_password.data, clock.now())  # fmt: skip
+        if problem is None:
+            staff_session.renew_session(account)  # the new version; other sessions end
+            flash(_("Your password is changed."))
+            return redirect(url_for(".account"))
+        if problem == "current_password":
             form.current_password.errors.append(_("The current password is wrong."))
         else:
-            try:
-                services.change_password(account, form.new_password.data)
-            except services.StaffAccountError as error:
-                form.new_password.errors.append(PASSWORD_PROBLEMS[error.code])
-            else:
-                session = get_session()
-                audit.record(session, "password_changed", actor=account)
-                session.commit()
-                staff_session.renew_session(account)  # the new version; other sessions end
-                flash(_("Your password is changed."))
-                return redirect(url_for(".account"))
+            form.new_password.errors.append(PASSWORD_PROBLEMS[problem])
     for field in (form.current_password, form.new_password, form.repeat_password):
         field.data = ""
     return render_template("staff/auth/password.html", form=form), (400 if form.errors else 200)
@@ -281,10 +206,7 @@ def renew_recovery_codes():
     form = ConfirmForm()
     if not form.validate_on_submit() or not current_user.totp_enrolled:
         return redirect(url_for(".account"))
-    session = get_session()
-    codes = services.renew_recovery_codes(session, current_user)
-    audit.record(session, "recovery_codes_renewed", actor=current_user)
-    session.commit()
+    codes = signin.renew_recovery_codes(get_session(), current_user._get_current_object())
     return render_template(
         "staff/auth/recovery_codes.html", codes=codes, continue_url=url_for(".account")
     )
