@@ -436,9 +436,7 @@ def test_a_failed_reminder_sent_again_by_an_admin_is_sent(app):
     [reminder] = _rows(app, kind="booking_reminder")
     assert reminder.status == "failed"
     with app.app_context():
-        session = db.get_session()
-        assert notify_admin.retry(session, session.get(OutboxMessage, reminder.id))
-        session.commit()
+        assert notify_admin.retry(db.get_session(), None, reminder.id)
     counts, sms, _ = _send(app, due + timedelta(minutes=1))
     assert counts["sent"] == 1
 

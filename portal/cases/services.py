@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import clock
+from portal.cases import workflow
 from portal.cases.models import Case, CaseEvent
 from portal.links.references import new_reference
 from portal.links.retired import replace_links
@@ -89,3 +90,13 @@ def case_by_submission_key(session: Session, key: str) -> Case | None:
 
 def applicant_timeline(case: Case) -> list[CaseEvent]:
     return [event for event in case.events if event.visible_to_applicant]
+
+
+def answer(session: Session, case: Case, text: str) -> bool:
+    """The applicant writes back from the status page, committed. False when the case was closed
+    while the page was open (nothing is written)."""
+    if not workflow.can_answer(case):
+        return False
+    workflow.applicant_answer(case, text)
+    session.commit()
+    return True

@@ -45,17 +45,15 @@ def answer():
     case = _case_from_cookie(for_update=True)
     form = AnswerForm()
     if form.validate_on_submit():
-        if not workflow.can_answer(case):  # closed while the page was open
-            form.answer.errors.append(
-                _(
-                    "Your case is closed, so we could not send your answer. If you have questions, call us."
-                )
+        if services.answer(get_session(), case, form.answer.data):
+            flash(_("Thank you. Your answer was sent to the caseworker."))
+            return redirect(url_for(".show_status"), 303)
+        form.answer.errors.append(
+            _(
+                "Your case is closed, so we could not send your answer. If you have questions, call us."
             )
-            return _status_page(case, form), 409
-        workflow.applicant_answer(case, form.answer.data)
-        get_session().commit()
-        flash(_("Thank you. Your answer was sent to the caseworker."))
-        return redirect(url_for(".show_status"), 303)
+        )
+        return _status_page(case, form), 409
     return _status_page(case, form), 400
 
 

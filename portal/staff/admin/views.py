@@ -7,7 +7,7 @@ from flask_login import current_user
 from portal import audit
 from portal.db import get_session
 from portal.notify import admin as notify_admin
-from portal.notify.models import STATES, OutboxMessage
+from portal.notify.models import OutboxMessage
 from portal.staff.admin import services as admin
 from portal.staff.admin.forms import (
     ACTION_PROBLEMS,
@@ -187,34 +187,22 @@ def audit_log():
 @staff_required("admin")
 def outbox():
     """Messages by SMS and e-mail: failed ones first (they need someone to look)."""
-    state = request.args.get("state", "failed")
-    if state not in STATES:
-        state = "failed"
-    session = get_session()
-    audit.record(
-        session, "messages_viewed", actor=current_user, details={"state": state}
-    )  # phone numbers
-    session.commit()
+    page = notify_admin.outbox_page(get_session(), current_user, request.args.get("state", ""))
     return render_template(
-        "staff/admin/outbox.html", state=state, counts=notify_admin.counts_by_state(session),
-        messages=notify_admin.messages_in_state(session, state), can_retry=notify_admin.can_retry,
-        confirm=ConfirmForm(),
+        "staff/admin/outbox.html", state=page.state, counts=page.counts, messages=page.messages,
+        can_retry=notify_admin.can_retry, confirm=ConfirmForm(),
     )  # fmt: skip
 
 
 @bp.post("/outbox/<int:message_id>/retry")
 @staff_required("admin")
 def retry_message(message_id: int):
-    session = get_session()
-    message = session.get(OutboxMessage, message_id)
-    if message is None:
+    if get_session().get(OutboxMessage, message_id) is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit() or not notify_admin.retry(session, message):
+    if ConfirmForm().validate_on_submit() and notify_admin.retry(
+        get_session(), current_user, message_id
+    ):
+        flash(_("The message will be sent again within a minute."))
+    else:
         flash(_("This message cannot be sent again."))
-        return redirect(url_for(".outbox"))
-    audit.record(
-        session, "message_retried", actor=current_user, target_type="message", target_id=message.id
-    )
-    session.commit()
-    flash(_("The message will be sent again within a minute."))
     return redirect(url_for(".outbox"))
