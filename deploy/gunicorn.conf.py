@@ -10,11 +10,11 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 # The app writes one line per request itself, with its request id, as text or JSON
-# (PORTAL_LOG_FORMAT; portal/logs.py), so gunicorn's access log stays off. Turned on by hand, it
+# (PORTAL_LOG_FORMAT; portal/logs/), so gunicorn's access log stays off. Turned on by hand, it
 # keeps to the path without the query string (%(U)s) and redacts short-link tokens.
 accesslog = None
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'
-logger_class = "portal.access_log.RedactingLogger"
+logger_class = "portal.logs.access.RedactingLogger"
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
 

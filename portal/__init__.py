@@ -11,15 +11,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import (
     appointments,
     cases,
-    clock,
     db,
-    errors,
-    health,
     i18n,
-    limits,
     links,
     logs,
-    page_cache,
     pages,
     profile,
     recovery,
@@ -28,8 +23,13 @@ from portal import (
     staff,
 )
 from portal import config as portal_config
-from portal.formatting import format_when
+from portal.i18n.formatting import format_when, opening_hours_lines
 from portal.links.urls import absolute_url
+from portal.ops import health
+from portal.pages import cache as page_cache
+from portal.pages import errors
+from portal.profile import clock
+from portal.security import limits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["format_time"] = format_time
     app.jinja_env.globals["format_datetime"] = format_datetime
     app.jinja_env.globals["format_when"] = format_when
+    app.jinja_env.globals["opening_hours_lines"] = opening_hours_lines
     app.jinja_env.filters["iso_utc"] = lambda moment: clock.utc(moment).isoformat()
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True

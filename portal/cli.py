@@ -7,11 +7,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from portal import audit, clock, db, schema, translations_admin
+from portal import audit, db
 from portal.appointments import closures
 from portal.appointments import services as booking_services
-from portal.demo import load_demo_data
-from portal.profile import get_profile
+from portal.db import schema
+from portal.ops.demo import load_demo_data
+from portal.pages import translations
+from portal.profile import clock, get_profile
 from portal.registration.services import purge_expired_drafts
 from portal.staff.services import StaffAccountError, create_or_update_account
 
@@ -128,25 +130,25 @@ def translations_group():
 @translations_group.command("extract")
 def translations_extract():
     """Collect UI strings from code and templates into translations/messages.pot."""
-    translations_admin.extract()
+    translations.extract()
 
 
 @translations_group.command("update")
 def translations_update():
     """Merge messages.pot into every catalog (creating missing ones)."""
-    translations_admin.update()
+    translations.update()
 
 
 @translations_group.command("compile")
 def translations_compile():
     """Compile every catalog to .mo."""
-    translations_admin.compile_catalogs()
+    translations.compile_catalogs()
 
 
 @translations_group.command("status")
 def translations_status():
     """Share of UI strings translated and the state of each page, per locale."""
-    report = translations_admin.status(current_app.extensions["pages"])
+    report = translations.status(current_app.extensions["pages"])
     click.echo(report.text)
     if not report.complete:
         raise SystemExit(1)
@@ -157,7 +159,7 @@ def translations_status():
 @click.argument("slugs", nargs=-1)
 def translations_stamp(locale, slugs):
     """Mark translated pages as made from the current Norwegian source (after updating them)."""
-    stamped = translations_admin.stamp(current_app.extensions["pages"], locale, slugs)
+    stamped = translations.stamp(current_app.extensions["pages"], locale, slugs)
     click.echo(f"Stamped {stamped} page(s) of {locale}.")
 
 
@@ -274,7 +276,7 @@ def backup_command(target):
     """A consistent copy of the running SQLite database (online backup API)."""
     from pathlib import Path
 
-    from portal.backup import BackupError, backup_sqlite, default_target
+    from portal.ops.backup import BackupError, backup_sqlite, default_target
 
     path = Path(target) if target else default_target(current_app.config["INSTANCE_DIR"])
     try:
@@ -293,10 +295,10 @@ def purge_command(dry_run):
     profile's days, closed cases anonymised, old audit entries deleted."""
     from sqlalchemy import func, select
 
-    from portal import retention
     from portal.appointments.models import Booking
     from portal.notify.models import OutboxMessage
     from portal.notify.outbox import finished_before, purge_finished
+    from portal.ops import retention
     from portal.registration.models import Draft
 
     session, profile, now = db.get_session(), get_profile(), clock.now()

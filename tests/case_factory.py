@@ -3,9 +3,10 @@
 import itertools
 from datetime import timedelta
 
-from portal import clock, db
+from portal import db
 from portal.cases.services import open_case
 from portal.links.tokens import new_token
+from portal.profile import clock
 from portal.registration.models import Registration
 from tests.registration_data import STEPS
 

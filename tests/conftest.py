@@ -16,8 +16,10 @@ import pyotp
 import pytest
 from sqlalchemy import inspect, select, text
 
-from portal import clock, create_app, db, schema
+from portal import create_app, db
 from portal.config import ROOT
+from portal.db import schema
+from portal.profile import clock
 from portal.staff import session as staff_session
 
 TEST_DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
@@ -300,7 +302,7 @@ def csrf_token_in(html: str, prefix: str = "") -> str:
 # --- clocks ---------------------------------------------------------------------------------
 class MovedTime:
     """Moves the clocks the login code reads: portal.staff.session's time.time (session ages,
-    the pending second step) and portal.clock.now (lockout, TOTP codes), together."""
+    the pending second step) and portal.profile.clock.now (lockout, TOTP codes), together."""
 
     def __init__(self, monkeypatch):
         self.offset = 0.0

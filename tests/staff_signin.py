@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import update
 
-from portal import clock, db
+from portal import db
+from portal.profile import clock
 from portal.staff.models import StaffAccount
 from tests.conftest import FrozenClock, StaffLogin, audit_rows
 

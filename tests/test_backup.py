@@ -54,7 +54,7 @@ def test_backup_refuses_to_overwrite(app, runner, tmp_path, sqlite_only):
 def test_postgresql_is_pointed_to_pg_dump(tmp_path):
     from sqlalchemy import create_engine
 
-    from portal.backup import BackupError, backup_sqlite
+    from portal.ops.backup import BackupError, backup_sqlite
 
     engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connected
     with pytest.raises(BackupError, match="pg_dump"):

@@ -322,7 +322,7 @@ def test_old_and_cancelled_bookings_are_purged(app, runner):
     ],
 )
 def test_odd_addresses_are_404_never_500(client, path):
-    from portal.clock import today
+    from portal.profile.clock import today
 
     with client.application.app_context():
         path = path.format(today=today().isoformat())

@@ -22,11 +22,11 @@ def test_env_example_documents_every_setting():
 def test_gunicorn_config_loads_and_its_logger_hides_short_link_tokens():
     namespace = {}
     exec((DEPLOY / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own config file
-    assert namespace["logger_class"] == "portal.access_log.RedactingLogger"
+    assert namespace["logger_class"] == "portal.logs.access.RedactingLogger"
     assert (
         "%(U)s" in namespace["access_log_format"] and "%(q)s" not in namespace["access_log_format"]
     )
-    from portal.access_log import RedactingLogger  # noqa: F401 - importable by gunicorn
+    from portal.logs.access import RedactingLogger  # noqa: F401 - importable by gunicorn
 
 
 @pytest.mark.skipif(

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select, text
 
-from portal import db, schema
+from portal import db
+from portal.db import schema
 from portal.registration.models import Draft
 from tests.conftest import TEST_DATABASE_URL, csrf_token_in
 from tests.registration_data import STEPS, fill_in

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal import db
 from portal.appointments.models import Booking
 from portal.config import ConfigError
-from portal.form_fields import CONTROL_CHARACTERS_REMOVED
+from portal.forms.fields import CONTROL_CHARACTERS_REMOVED
 from portal.logs import EscapingFormatter
 from portal.registration.models import DraftStep
 from tests.conftest import csrf_token_in

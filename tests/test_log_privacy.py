@@ -11,9 +11,10 @@ from urllib.parse import quote, quote_plus
 import pytest
 from flask.testing import FlaskClient
 
-from portal import clock, db
+from portal import db
 from portal.logs import JsonFormatter
 from portal.notify import transports, worker
+from portal.profile import clock
 from tests import conftest
 from tests.conftest import FormFiller, StaffLogin
 from tests.registration_data import STEPS, fill_in
@@ -44,7 +45,7 @@ TYPED = {
     "applicant's answer": "Паспорт надішлю завтра",
     "forged CSRF token": "forged-csrf-token-0123456789abcdef",
 }  # fmt: skip
-PROPAGATING = ("portal", "portal.request", "portal.notify", "portal.limits", "werkzeug",
+PROPAGATING = ("portal", "portal.request", "portal.notify", "portal.security.limits", "werkzeug",
                "sqlalchemy.engine.Engine", "sqlalchemy.pool", "flask_wtf.csrf", "flask_limiter")  # fmt: skip
 
 

@@ -2,7 +2,8 @@
 
 from sqlalchemy import inspect
 
-from portal import db, schema
+from portal import db
+from portal.db import schema
 
 
 def test_migrations_match_the_models(app):

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from portal import clock, db
+from portal import db
 from portal.i18n import load_registry
 from portal.notify import texts, worker
 from portal.notify.models import KINDS, OutboxMessage
 from portal.notify.transports import TransportError
+from portal.profile import clock
 
 LOCALES = list(load_registry().values())
 BASE = "https://ankomst.stavanger.kommune.no"  # a realistic public address

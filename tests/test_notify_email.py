@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock, db
+from portal import db
 from portal.notify import transports, worker
 from portal.notify.models import OutboxMessage
+from portal.profile import clock
 from tests.conftest import free_port
 from tests.transport_peers import (  # noqa: F401 - fixtures
     LINK,

@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from portal import clock, db
+from portal import db
 from portal.config import ConfigError
 from portal.notify import transports, worker
 from portal.notify.models import OutboxMessage
+from portal.profile import clock
 from tests.conftest import free_port
 from tests.transport_peers import (  # noqa: F401 - fixtures
     LINK,

@@ -143,7 +143,7 @@ def test_missing_translation_falls_back_to_norwegian_with_notice(make_app, pages
 
 
 def test_stamping_a_translation_makes_it_current_again(make_app, pages_copy):
-    from portal.translations_admin import stamp
+    from portal.pages.translations import stamp
 
     source = pages_copy / "nb" / "pages" / "contact.md"
     source.write_text(source.read_text() + "\nNy setning.\n")

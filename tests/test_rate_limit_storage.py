@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from portal.limits import limiter
+from portal.security.limits import limiter
 from tests.conftest import free_port
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL")

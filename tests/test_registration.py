@@ -9,8 +9,9 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from portal import clock, db
+from portal import db
 from portal.cases.models import Case, CaseEvent
+from portal.profile import clock
 from portal.registration.models import Draft, DraftStep, Registration
 from tests.registration_data import STEPS, fill_in
 

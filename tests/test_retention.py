@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from portal import audit, clock, db
+from portal import audit, db
 from portal.audit.models import AuditEntry
 from portal.cases.models import Case, CaseEvent
+from portal.profile import clock
 from portal.registration.models import Registration
 from tests.case_factory import make_case
 

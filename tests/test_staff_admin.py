@@ -418,8 +418,8 @@ def _route(forms, **data):
 def test_an_admin_sends_new_cases_elsewhere_and_back(app, admin, client, forms):
     from datetime import timedelta
 
-    from portal import clock
     from portal.cases.models import Case
+    from portal.profile import clock
     from tests.registration_data import fill_in
 
     page = client.get("/staff/admin/settings").get_data(as_text=True)

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from portal import clock, db
+from portal import db
 from portal.appointments import services
 from portal.appointments.models import Booking, Closure
+from portal.profile import clock
 from tests.conftest import audit_rows, form_key
 from tests.test_booking import MONDAY_0800, NOW, details
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock, db
+from portal import db
+from portal.profile import clock
 from portal.staff import services
 from tests.conftest import CSRF_INPUT, STAFF_PASSWORD, StaffLogin, audit_rows
 from tests.staff_signin import (  # noqa: F401 - fixtures among them

@@ -8,22 +8,22 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
-from portal import translations_admin
 from portal.config import ROOT
 from portal.i18n import load_registry
+from portal.pages import translations
 
 CATALOG_LOCALES = [loc for loc in load_registry().values() if loc.catalog != "source"]
 PLURAL_MSGID = "This website is available in %(num)d language."
 
 
 def _catalog(locale):
-    with open(translations_admin.catalog_path(locale), "rb") as handle:
+    with open(translations.catalog_path(locale), "rb") as handle:
         return read_po(handle, locale=locale.gettext)
 
 
 @pytest.mark.parametrize("locale", CATALOG_LOCALES, ids=lambda loc: loc.code)
 def test_catalog_is_complete_and_compiles(locale):
-    translated, total = translations_admin.catalog_counts(locale)
+    translated, total = translations.catalog_counts(locale)
     assert total > 0 and translated == total, f"{locale.code}: {translated}/{total}"
     write_mo(io.BytesIO(), _catalog(locale))
     assert locale.catalog in {"reviewed", "unreviewed"}
@@ -63,15 +63,15 @@ def test_catalog_templates_match_the_code():
     assert any(path.parent.name.startswith("_") for _, path in public)  # _macros/ included
     assert staff and len(staff) < len(sources)
     public_found = _strings_in(public)
-    missing = public_found - _ids_in(translations_admin.POT)
+    missing = public_found - _ids_in(translations.POT)
     assert not missing, sorted(str(m) for m in missing)
-    missing = _strings_in(staff) - _ids_in(translations_admin.STAFF_POT)
+    missing = _strings_in(staff) - _ids_in(translations.STAFF_POT)
     assert not missing, sorted(str(m) for m in missing)
 
 
 def test_staff_catalog_is_complete_in_norwegian():
     locale = load_registry()["nb"]
-    translated, total = translations_admin.catalog_counts(locale, "staff")
+    translated, total = translations.catalog_counts(locale, "staff")
     assert total > 0 and translated == total, f"staff nb: {translated}/{total}"
 
 
@@ -108,18 +108,18 @@ def test_plural_forms(gettext_locale, forms, groups):
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    translations = Translations(fp=buffer)
-    form_of = {n: translations.plural(n) for group in groups for n in group}
+    compiled = Translations(fp=buffer)
+    form_of = {n: compiled.plural(n) for group in groups for n in group}
     assert [len({form_of[n] for n in group}) for group in groups] == [1] * len(groups)
     assert len({form_of[group[0]] for group in groups}) == forms
     for n, form in form_of.items():
-        text = translations.ungettext(PLURAL_MSGID, message.id[1], n)
+        text = compiled.ungettext(PLURAL_MSGID, message.id[1], n)
         assert text == message.string[form], (gettext_locale, n)
         assert "%(num)d" in text
 
 
 def test_status_reports_every_locale_and_passes(app):
-    report = translations_admin.status(app.extensions["pages"])
+    report = translations.status(app.extensions["pages"])
     assert report.complete
     for code in load_registry():
         assert any(line.startswith(code + " ") for line in report.text.splitlines()), code
@@ -129,11 +129,11 @@ def test_status_reports_every_locale_and_passes(app):
 def test_status_command_fails_when_a_string_is_untranslated(app, tmp_path, monkeypatch):
     copy = tmp_path / "translations"
     shutil.copytree(ROOT / "translations", copy)
-    monkeypatch.setattr(translations_admin, "TRANSLATIONS", copy)
+    monkeypatch.setattr(translations, "TRANSLATIONS", copy)
     locale = next(loc for loc in CATALOG_LOCALES if loc.code == "so")
     catalog = _catalog(locale)
     next(m for m in catalog if m.id == "Privacy").string = ""
-    with open(translations_admin.catalog_path(locale), "wb") as handle:
+    with open(translations.catalog_path(locale), "wb") as handle:
         write_po(handle, catalog)
     result = app.test_cli_runner().invoke(args=["translations", "status"])
     assert result.exit_code == 1

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from portal.validation import (
+from portal.forms.validation import (
     is_duf_number,
     is_latin_name,
     is_name,

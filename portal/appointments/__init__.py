@@ -5,7 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from portal.appointments import messages, views
+from portal.appointments import (
+    messages,
+    models,  # noqa: F401 - the package's tables are known once it is imported
+    views,
+)
 from portal.appointments.labels import INTERPRETER_MODES, TOPIC_LABELS
 from portal.appointments.services import utc
 from portal.appointments.staff import views as staff_views

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import audit, clock
+from portal import audit
 from portal.appointments import messages
 from portal.appointments.models import Booking, Closure, DeskReservation
-from portal.profile import get_profile
+from portal.profile import clock, get_profile
 
 COMMAND_LINE = {"by": "command line"}
 

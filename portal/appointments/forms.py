@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from portal import i18n
 from portal.appointments.labels import INTERPRETER_MODES
-from portal.form_fields import (
+from portal.forms.fields import (
     CleanStringField,
     PortalForm,
     any_script_name,

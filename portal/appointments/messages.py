@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from portal import clock
 from portal.appointments.models import Booking
 from portal.i18n import PortalLocale
 from portal.links.short_links import new_short_link
 from portal.links.urls import public_url, short_link_url
 from portal.notify import outbox, sources, texts
 from portal.notify.models import OutboxMessage
+from portal.profile import clock
 
 REMINDER_HOUR = 17  # the day before, at 17:00 office time
 ABOUT_AN_ACTIVE_BOOKING = ("booking_confirmed", "booking_moved", "booking_reminder")

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from portal.appointments import closures, messages, slots
 from portal.appointments.models import Booking, DeskReservation, SlotLock
-from portal.clock import utc
 from portal.links.references import new_reference
 from portal.links.retired import replace_links
 from portal.links.short_links import short_link_target
 from portal.links.tokens import derived_token, looks_like_token, token_hash
 from portal.notify import outbox
 from portal.profile import Profile
+from portal.profile.clock import utc
 
 MAX_ACTIVE_PER_PHONE = 2  # active future bookings per phone number (issue #4)
 

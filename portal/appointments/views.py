@@ -16,19 +16,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from portal import clock, i18n
+from portal import i18n
 from portal.appointments import calendar, services
 from portal.appointments.forms import PHONE_HAS_BOOKINGS, BookingForm, CsrfOnlyForm
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
+from portal.forms.validation import ascii_number, parse_phone
 from portal.links.exchange import exchange_link_token
 from portal.links.pages import abort_with_lost_link, lost_link_for
 from portal.links.tokens import keyed_hash
 from portal.links.urls import absolute_url
-from portal.profile import get_profile
+from portal.profile import clock, get_profile
 from portal.security import csrf, no_store, private_cookie
-from portal.validation import ascii_number, parse_phone
+from portal.security.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 
 booking_bp = Blueprint("appointments", __name__, url_prefix="/<lang>/book")
 manage_bp = Blueprint("booking", __name__, url_prefix="/<lang>/booking")

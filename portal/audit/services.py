@@ -8,8 +8,8 @@ from flask import has_request_context, request
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from portal import clock
 from portal.audit.models import AuditEntry
+from portal.profile import clock
 
 ACTIONS = (
     "login_succeeded", "login_failed", "login_locked", "logout", "session_expired",

@@ -4,7 +4,11 @@ where each type of case goes."""
 
 from flask import Flask
 
-from portal.cases import messages, views
+from portal.cases import (
+    messages,
+    models,  # noqa: F401 - the package's tables are known once it is imported
+    views,
+)
 from portal.cases.staff import settings as staff_settings
 from portal.cases.staff import views as staff_views
 

@@ -5,7 +5,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.cases.workflow import MESSAGE_MAX_LENGTH
-from portal.form_fields import PortalForm
+from portal.forms.fields import PortalForm
 
 
 class AnswerForm(PortalForm):

@@ -4,9 +4,9 @@ administrator has chosen otherwise in the staff pages (kept in the database, aud
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import audit, clock
+from portal import audit
 from portal.cases.models import CASE_TYPES, RoutingOverride
-from portal.profile import CaseRouting, Profile
+from portal.profile import CaseRouting, Profile, clock
 
 MAX_DUE_DAYS = 365
 

@@ -5,13 +5,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import clock
 from portal.cases import workflow
 from portal.cases.models import Case, CaseEvent
 from portal.links.references import new_reference
 from portal.links.retired import replace_links
 from portal.links.short_links import short_link_target
 from portal.links.tokens import looks_like_token, token_hash
+from portal.profile import clock
 
 REFERENCE_PREFIXES = {"family_reunification": "FG"}
 # The browser that holds a status link keeps it in this cookie (exchanged from the link, or set

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from portal.cases import labels, services, workflow
 from portal.cases.forms import AnswerForm
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 from portal.links.exchange import exchange_link_token
 from portal.links.pages import abort_with_lost_link
 from portal.links.urls import absolute_url
 from portal.security import no_store
+from portal.security.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang>/status")
 bp.after_request(no_store)

@@ -7,8 +7,8 @@ still cannot load a case outside the person's departments: it gets nothing, and 
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from portal import clock
 from portal.cases.models import Case, CaseEvent
+from portal.profile import clock
 from portal.staff.models import StaffAccount
 
 # Status codes: received → in_review → waiting_for_applicant → completed / rejected / withdrawn.

@@ -6,6 +6,7 @@ feature; features call it."""
 
 from flask import Flask
 
+from portal.links import models  # noqa: F401 - the package's tables are known once it is imported
 from portal.links.views import bp
 
 

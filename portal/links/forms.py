@@ -8,8 +8,8 @@ from markupsafe import Markup, escape
 from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length
 
-from portal import validation
-from portal.form_fields import CleanStringField, PortalForm
+from portal.forms import validation
+from portal.forms.fields import CleanStringField, PortalForm
 from portal.links import references
 
 

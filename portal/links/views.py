@@ -5,11 +5,11 @@ from flask import Blueprint, g, redirect, url_for
 
 from portal import i18n
 from portal.db import get_session
-from portal.limits import limiter, lookup_limit, not_found
 from portal.links.pages import lost_link_page
 from portal.links.retired import find_retired
 from portal.links.short_links import find_short_link
 from portal.security import no_store
+from portal.security.limits import limiter, lookup_limit, not_found
 
 bp = Blueprint("short_links", __name__)
 bp.after_request(no_store)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import audit, clock
+from portal import audit
 from portal.notify.models import STATES, OutboxMessage
+from portal.profile import clock
 
 
 @dataclass

@@ -13,8 +13,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import audit, clock
+from portal import audit
 from portal.notify.models import OutboxMessage
+from portal.profile import clock
 
 
 def enqueue(

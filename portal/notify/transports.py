@@ -14,7 +14,7 @@ import urllib.request
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from portal import clock
+from portal.profile import clock
 
 log = logging.getLogger("portal.notify")
 

@@ -10,10 +10,11 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal import clock, i18n
+from portal import i18n
 from portal.notify import sources, texts
 from portal.notify.models import OutboxMessage
 from portal.notify.transports import TransportError
+from portal.profile import clock
 
 log = logging.getLogger("portal.notify")
 OUTBOX_WORKER = "outbox-worker"  # its heartbeat, after each round (see /readyz)

@@ -3,10 +3,11 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal import i18n
-from portal.page_cache import cached_page
 from portal.pages import services
+from portal.pages.cache import cached_page
 from portal.pages.content import SLUGS
 from portal.profile import get_profile
+from portal.security import private_cookie
 
 bp = Blueprint("pages", __name__)
 
@@ -51,5 +52,8 @@ def choose_language(code):
         abort(404)
     target = services.path_in_other_language(request.args.get("next"), code)
     response = redirect(target)
-    response.set_cookie(**i18n.language_cookie(code.lower()))
+    config = current_app.config
+    response.set_cookie(
+        **private_cookie(config["LANGUAGE_COOKIE"], code.lower(), config["LANGUAGE_COOKIE_MAX_AGE"])
+    )
     return response

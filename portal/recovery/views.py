@@ -4,14 +4,15 @@ import time
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from portal import clock, validation
 from portal.db import get_session
-from portal.limits import limiter
+from portal.forms import validation
 from portal.links import references
 from portal.links.forms import LinkAgainForm
 from portal.links.tokens import keyed_hash
+from portal.profile import clock
 from portal.recovery import services
 from portal.security import csrf, no_store
+from portal.security.limits import limiter
 
 bp = Blueprint("recovery", __name__, url_prefix="/<lang>/link-again")
 bp.after_request(no_store)

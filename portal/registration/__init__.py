@@ -2,7 +2,12 @@
 
 from flask import Flask
 
-from portal.registration import messages, submissions, views
+from portal.registration import (
+    messages,
+    models,  # noqa: F401 - the package's tables are known once it is imported
+    submissions,
+    views,
+)
 from portal.registration.steps import progress
 
 

@@ -8,8 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal import clock
-from portal.form_fields import (
+from portal.forms.fields import (
     CleanStringField,
     LocalDateField,
     PortalForm,
@@ -22,6 +21,7 @@ from portal.form_fields import (
     not_in_future,
     phone_field,
 )
+from portal.profile import clock
 
 NAME_MAX = 200
 

@@ -5,14 +5,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from portal import clock
+from portal.forms.validation import normalise_digits
 from portal.i18n import PortalLocale
 from portal.links.short_links import new_short_link
 from portal.links.urls import short_link_url
 from portal.notify import outbox, sources
 from portal.notify.models import OutboxMessage
+from portal.profile import clock
 from portal.registration.models import Draft
-from portal.validation import normalise_digits
 
 # A saved registration's link goes to at most this many addresses someone typed.
 RECIPIENTS_PER_DRAFT = 3

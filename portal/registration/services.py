@@ -11,6 +11,7 @@ from portal.cases import messages as case_messages
 from portal.cases import routing
 from portal.cases import services as cases
 from portal.cases.models import Case
+from portal.forms.validation import without_control_characters
 from portal.links.retired import find_retired, replace_links
 from portal.links.short_links import short_link_target
 from portal.links.tokens import derived_token, keyed_hash, looks_like_token, new_token, token_hash
@@ -18,7 +19,6 @@ from portal.profile import Profile
 from portal.registration import messages
 from portal.registration.models import Draft, DraftStep, Registration
 from portal.registration.steps import MEMBER_STEP, ORDER, SIMPLE_STEPS
-from portal.validation import without_control_characters
 
 CASE_TYPE = "family_reunification"
 STATUS_LINK_PURPOSE = "registration-status"

@@ -8,11 +8,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms import BooleanField, RadioField, SelectField
 
-from portal.form_fields import LocalDateField
+from portal.forms.fields import LocalDateField
+from portal.forms.validation import format_phone
 from portal.registration import forms, services
 from portal.registration.steps import SIMPLE_STEPS
 from portal.registration.urls import step_url
-from portal.validation import format_phone
 
 
 @dataclass

@@ -15,19 +15,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from portal import clock, i18n
+from portal import i18n
 from portal.cases import services as case_services
 from portal.cases.services import STATUS_COOKIE
 from portal.db import get_session, writing_view
-from portal.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 from portal.links.pages import lost_link_for, lost_link_page
 from portal.links.urls import absolute_url
-from portal.profile import get_profile
+from portal.profile import clock, get_profile
 from portal.registration import forms, services, summary
 from portal.registration.forms import SEND_LINK_REFUSED
 from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
 from portal.registration.urls import step_url
 from portal.security import csrf, no_store, private_cookie
+from portal.security.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
 
 bp = Blueprint("registration", __name__, url_prefix="/<lang>/family-registration")
 bp.after_request(no_store)

@@ -6,11 +6,14 @@ this package's sessions and page frame; this package imports no feature."""
 from flask import Flask, g
 from flask_login import current_user
 
-from portal import clock
 from portal.db import get_session
 from portal.notify import outbox
+from portal.profile import clock
+from portal.staff import (
+    models,  # noqa: F401 - the package's tables are known once it is imported
+    views,
+)
 from portal.staff import session as staff_session
-from portal.staff import views
 from portal.staff.admin import views as admin_views
 from portal.staff.labels import CHANNELS, MESSAGE_KINDS, MESSAGE_STATES, ROLE_LABELS, STAFF_MENU
 

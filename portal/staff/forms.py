@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.form_fields import PortalForm
+from portal.forms.fields import PortalForm
 
 
 class LoginForm(PortalForm):

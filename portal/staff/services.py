@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
-from portal import clock
-from portal.profile import Profile
+from portal.profile import Profile, clock
 from portal.security import hash_password, password_hasher, verify_password
 from portal.staff import passwords, totp
 from portal.staff.models import ROLES, RecoveryCode, StaffAccount, StaffDepartment

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from portal import audit
 from portal.audit.models import AuditEntry
 from portal.db import get_session
+from portal.forms.validation import ascii_number
 from portal.staff.models import StaffAccount
-from portal.validation import ascii_number
 
 login_manager = LoginManager()
 login_manager.session_protection = None  # our own checks below; an office's address may change

@@ -9,10 +9,10 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.forms.validation import ascii_number
 from portal.security import verify_password
 from portal.staff import services
 from portal.staff.models import StaffAccount
-from portal.validation import ascii_number
 
 
 @dataclass

@@ -4,10 +4,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import clock
 from portal.db import get_session
-from portal.limits import limiter, login_limit
+from portal.profile import clock
 from portal.security import private_cookie
+from portal.security.limits import limiter, login_limit
 from portal.staff import services, signin, totp
 from portal.staff import session as staff_session
 from portal.staff.forms import (

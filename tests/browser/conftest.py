@@ -7,7 +7,8 @@ from importlib import resources
 import pytest
 from werkzeug.serving import make_server
 
-from portal import create_app, db, schema
+from portal import create_app, db
+from portal.db import schema
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [

@@ -9,9 +9,10 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from portal import clock, db
+from portal import db
 from portal.appointments.models import Booking, DeskReservation
 from portal.links.tokens import new_token
+from portal.profile import clock
 from portal.staff.services import create_or_update_account
 from tests.browser.test_registration_flow import audit, navigate
 from tests.case_factory import make_case

@@ -10,8 +10,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal import clock
-from portal.form_fields import CleanStringField, LocalDateField, PortalForm
+from portal.forms.fields import CleanStringField, LocalDateField, PortalForm
+from portal.profile import clock
 
 ATTENDANCE_STATES = ("checked_in", "no_show", "clear")
 

@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
-from portal import audit, clock, i18n
+from portal import audit, i18n
 from portal.appointments import closures
 from portal.appointments import services as booking_services
 from portal.appointments.models import Booking, Closure, DeskReservation
+from portal.forms.validation import format_phone
 from portal.notify.models import OutboxMessage
-from portal.profile import get_profile
-from portal.validation import format_phone
+from portal.profile import clock, get_profile
 
 ATTENDANCE_ACTIONS = {
     "checked_in": "booking_checked_in",

@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from portal import clock
 from portal.appointments import closures as closure_rules
 from portal.appointments import messages as booking_messages
 from portal.appointments.staff import services as desk
 from portal.appointments.staff.forms import AttendanceForm, ClosureForm, DayForm
 from portal.db import get_session
 from portal.links.staff import contact_lines, new_link_message
+from portal.profile import clock
 from portal.staff.forms import ConfirmForm
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required

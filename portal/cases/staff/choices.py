@@ -11,7 +11,7 @@ from portal import i18n
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.cases.models import CASE_TYPES, STATUSES
 from portal.cases.staff.labels import QUEUE_SORTS, STATUS_NAMES
-from portal.form_fields import select_choices
+from portal.forms.fields import select_choices
 from portal.staff.models import StaffAccount
 
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.cases.staff.labels import STATUS_ACTIONS
 from portal.cases.workflow import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, allowed_statuses
-from portal.form_fields import PortalForm, select_choices
+from portal.forms.fields import PortalForm, select_choices
 
 
 class QueueFilterForm(PortalForm):

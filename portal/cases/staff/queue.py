@@ -11,11 +11,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
-from portal import clock
 from portal.cases.models import OPEN_STATUSES, STATUSES, Case
 from portal.cases.workflow import visibility
+from portal.forms.validation import ascii_number
+from portal.profile import clock
 from portal.staff.models import StaffAccount
-from portal.validation import ascii_number
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000

@@ -9,12 +9,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal import audit, clock
+from portal import audit
 from portal.cases import messages, services, submissions, workflow
 from portal.cases.models import Case
 from portal.cases.staff.labels import STATUS_NAMES
 from portal.cases.staff.queue import QueueFilter, export_rows, is_overdue
 from portal.notify import outbox
+from portal.profile import clock
 from portal.staff.models import StaffAccount
 
 

@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import clock, i18n
+from portal import i18n
 from portal.cases import submissions, workflow
 from portal.cases.labels import CASE_TYPE_LABELS
 from portal.cases.staff import choices, services
@@ -14,11 +14,12 @@ from portal.cases.staff import queue as case_queue
 from portal.cases.staff.forms import BulkForm, QueueFilterForm, case_page_forms, posted_form
 from portal.cases.staff.labels import STATUS_NAMES, WORKFLOW_PROBLEMS
 from portal.db import get_session
+from portal.forms.validation import ascii_number
 from portal.links.staff import contact_lines, new_link_message
+from portal.profile import clock
 from portal.staff.forms import ConfirmForm
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required
-from portal.validation import ascii_number
 
 bp = staff_blueprint("staff_cases", __name__, "/staff/cases")
 case_staff = staff_required("admin", "caseworker")

@@ -13,7 +13,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.audit.services import ACTIONS
-from portal.form_fields import CleanStringField, LocalDateField, PortalForm
+from portal.forms.fields import CleanStringField, LocalDateField, PortalForm
 from portal.staff.admin.services import ACTION_LABELS
 from portal.staff.labels import ROLE_LABELS
 from portal.staff.models import ROLES

@@ -11,10 +11,10 @@ from flask import Flask, current_app, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from portal.limits import sqlite_storage  # noqa: F401 - registers the sqlite:// scheme
+from portal.security.limits import sqlite_storage  # noqa: F401 - registers the sqlite:// scheme
 
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
-log = logging.getLogger("portal.limits")
+log = logging.getLogger("portal.security.limits")
 # A Redis that does not answer must cost a request little: fail fast, then fall back.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 

@@ -8,7 +8,8 @@ from wtforms import Field, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from portal import clock, validation
+from portal.forms import validation
+from portal.profile import clock
 
 CONTROL_CHARACTERS_REMOVED = _l(
     "This answer had invisible control characters that cannot be saved. We removed them: "

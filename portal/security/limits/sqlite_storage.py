@@ -32,7 +32,7 @@ SCHEMA = (
 CLEAN_UP_ONE_IN = 200  # now and then a write also forgets every expired entry
 BUSY_TIMEOUT_SECONDS = 2.0
 RETRY_AFTER = 30.0  # seconds of counting in memory after the file failed
-log = logging.getLogger("portal.limits")
+log = logging.getLogger("portal.security.limits")
 
 
 class SQLiteStorage(Storage, MovingWindowSupport):

@@ -7,8 +7,9 @@ from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from portal import i18n, limits
+from portal import i18n
 from portal.logs import redact
+from portal.security import limits
 
 PLAIN_500 = "500 Internal Server Error / Intern feil\n"
 PLAIN_503 = "503 Service Unavailable / Tjenesten er midlertidig utilgjengelig\n"

@@ -144,10 +144,6 @@ def init_app(app: Flask) -> None:
     profile = load(app.config["PROFILE_PATH"])
     app.extensions["profile"] = profile
 
-    from portal.formatting import opening_hours_lines
-
-    app.jinja_env.globals["opening_hours_lines"] = opening_hours_lines
-
     @app.context_processor
     def _inject_profile():
         return {"profile": profile}

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from portal import clock, db, limits, schema
-from portal.db import get_session
+from portal import db
+from portal.db import get_session, schema
 from portal.notify import outbox
 from portal.notify.worker import OUTBOX_WORKER
+from portal.profile import clock
+from portal.security import limits
 
 bp = Blueprint("health", __name__)
 BACKLOG_AFTER = timedelta(minutes=5)

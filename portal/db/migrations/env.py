@@ -1,11 +1,11 @@
-"""Alembic environment: migrations run against the app's engine (see portal/migrations.py)."""
+"""Alembic environment: migrations run against the app's engine (see portal/db/schema.py). The
+metadata holds every table once the app is built: create_app imports every feature, and each
+feature its models."""
 
 from alembic import context
 
 from portal.db import Base
-from portal.models import import_all_models
 
-import_all_models()
 target_metadata = Base.metadata
 
 

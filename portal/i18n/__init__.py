@@ -10,7 +10,7 @@ from flask_babel import Babel
 from werkzeug.routing import RequestRedirect
 
 from portal.config import ROOT
-from portal.validation import has_control_characters
+from portal.forms.validation import has_control_characters
 
 REGISTRY_FILE = ROOT / "translations" / "locales.toml"
 SOURCE_LOCALE = "nb"
@@ -150,15 +150,6 @@ def path_without_language() -> str:
     if request.path.startswith(prefix):
         return request.path[len(prefix) - 1 :]
     return "/"
-
-
-def language_cookie(code: str) -> dict:
-    """Arguments for set_cookie when a person picks a language."""
-    from portal.security import private_cookie
-
-    return private_cookie(
-        current_app.config["LANGUAGE_COOKIE"], code, current_app.config["LANGUAGE_COOKIE_MAX_AGE"]
-    )
 
 
 def request_language_cookie() -> str | None:

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import clock
 from portal.cases.models import Case
 from portal.cases.services import open_case
 from portal.cases.workflow import add_note, change_status, send_message
 from portal.links.tokens import new_token
-from portal.profile import Profile
+from portal.profile import Profile, clock
 from portal.registration.models import Registration
 from portal.staff.services import create_or_update_account
 

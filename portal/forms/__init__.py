@@ -1,0 +1,1 @@
+"""What every form shares: field types and the validation of hostile or mistyped input."""

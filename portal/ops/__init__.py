@@ -1,0 +1,1 @@
+"""Running the portal: health checks, demo data, backups and retention."""
