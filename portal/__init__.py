@@ -15,6 +15,8 @@ from portal import (
     i18n,
     links,
     logs,
+    notify,
+    ops,
     pages,
     profile,
     recovery,
@@ -25,7 +27,6 @@ from portal import (
 from portal import config as portal_config
 from portal.i18n.formatting import format_when, opening_hours_lines
 from portal.links.urls import absolute_url
-from portal.ops import health
 from portal.pages import cache as page_cache
 from portal.pages import errors
 from portal.profile import clock
@@ -92,10 +93,7 @@ def create_app(config: dict | None = None) -> Flask:
     links.init_app(app)
     recovery.init_app(app)
     staff.init_app(app)
-    health.init_app(app)
+    notify.init_app(app)
+    ops.init_app(app)
     errors.init_app(app)
-
-    from portal.cli import register_commands
-
-    register_commands(app)
     return app

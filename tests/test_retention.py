@@ -1,13 +1,16 @@
 """Retention (`portal purge`): closed cases anonymised after the profile's days, old audit entries
 deleted, and a dry run that counts without changing anything."""
 
+import dataclasses
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal import audit, db
 from portal.audit.models import AuditEntry
 from portal.cases.models import Case, CaseEvent
+from portal.ops import retention
 from portal.profile import clock
 from portal.registration.models import Registration
 from tests.case_factory import make_case
@@ -65,3 +68,32 @@ def test_purge_anonymises_old_closed_cases_and_deletes_old_audit_entries(app, ru
     assert _count(app, AuditEntry) == 1
     again = runner.invoke(args=["purge", "--dry-run"])
     assert "Would anonymise 0 case(s)" in again.output  # anonymised once
+
+
+def test_plan_counts_what_apply_does_and_a_failing_rule_changes_nothing(app, monkeypatch):
+    old = make_case(app, name="Old Closed")
+    _age(app, old, days=400)
+    with app.app_context():
+        session = db.get_session()
+        audit.record(session, "case_viewed", target_type="case", target_id=old).at = (
+            clock.now() - timedelta(days=800)
+        )
+        session.commit()
+    profile = app.extensions["profile"]
+    with app.app_context():
+        planned = [o.count for o in retention.plan(db.get_session(), clock.now(), profile)]
+    assert planned == [0, 0, 0, 1, 1]  # drafts, bookings, messages, cases, audit entries
+
+    failing = dataclasses.replace(retention.RULES[-1], apply=lambda *args: 1 / 0)
+    monkeypatch.setattr(retention, "RULES", (*retention.RULES[:-1], failing))
+    with app.app_context(), pytest.raises(ZeroDivisionError):
+        retention.apply(db.get_session(), clock.now(), profile)
+    monkeypatch.undo()
+    with app.app_context():  # the case anonymised before the failure is as it was
+        case = db.get_session().scalars(select(Case).where(Case.reference == old)).one()
+        assert case.applicant_name == "Old Closed"
+
+    with app.app_context():
+        done = [o.count for o in retention.apply(db.get_session(), clock.now(), profile)]
+        assert done == planned
+        assert [o.count for o in retention.plan(db.get_session(), clock.now(), profile)] == [0] * 5

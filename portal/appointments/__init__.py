@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from portal.appointments import (
+    cli,
     messages,
     models,  # noqa: F401 - the package's tables are known once it is imported
     views,
@@ -36,3 +37,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.booking_bp)
     app.register_blueprint(views.manage_bp)
     app.register_blueprint(staff_views.bp)
+    app.register_blueprint(cli.commands)

@@ -335,11 +335,16 @@ def past_retention(now: datetime, days: int):
     )
 
 
+def count_old_bookings(session: Session, now: datetime, days: int) -> int:
+    query = select(func.count()).select_from(Booking).where(past_retention(now, days))
+    return session.scalar(query)
+
+
 def purge_old_bookings(session: Session, now: datetime, days: int) -> int:
-    """Delete bookings whose time, or whose cancellation, is more than `days` ago."""
+    """Delete bookings whose time, or whose cancellation, is more than `days` ago (the caller
+    commits)."""
     ids = session.scalars(select(Booking.id).where(past_retention(now, days))).all()
     if ids:
         session.execute(delete(DeskReservation).where(DeskReservation.booking_id.in_(ids)))
         session.execute(delete(Booking).where(Booking.id.in_(ids)))
-    session.commit()
     return len(ids)

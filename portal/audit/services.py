@@ -1,11 +1,11 @@
 """Writing to and reading the audit log. Entries are added in the same transaction as the action
-they record, and never changed or deleted by the application (only the retention purge of #7)."""
+they record, and never changed or deleted by the application (only the retention purge below)."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEntry
@@ -99,3 +99,15 @@ def _guard_append_only(session, flush_context, instances):
             instance in session.deleted or session.is_modified(instance)
         ):
             raise AppendOnlyError("audit entries are never changed or deleted")
+
+
+def count_old_entries(session: Session, now, days: int) -> int:
+    query = select(func.count()).select_from(AuditEntry)
+    return session.scalar(query.where(AuditEntry.at < now - timedelta(days=days)))
+
+
+def delete_old_entries(session: Session, now, days: int) -> int:
+    """The only deletion of audit entries (retention; the caller commits): a bulk statement, past
+    the ORM guard that refuses any change or deletion of an entry."""
+    result = session.execute(delete(AuditEntry).where(AuditEntry.at < now - timedelta(days=days)))
+    return result.rowcount

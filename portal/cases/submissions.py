@@ -17,6 +17,9 @@ class Submission:
     sections: Callable[[Session, Case], list]
     # The phone and e-mail the applicant gave: [("sms", "+47…"), ("email", "…")].
     contacts: Callable[[Session, Case], list[tuple[str, str]]]
+    # The model that holds what was sent (a case_id column): retention deletes its rows with the
+    # case's personal data.
+    stored_in: type
 
 
 _BY_CASE_TYPE: dict[str, Submission] = {}
@@ -34,3 +37,8 @@ def sections(session: Session, case: Case) -> list:
 def contacts(session: Session, case: Case) -> list[tuple[str, str]]:
     submission = _BY_CASE_TYPE.get(case.type)
     return submission.contacts(session, case) if submission else []
+
+
+def models() -> list[type]:
+    """Every model that holds what applicants sent, one per type of case."""
+    return list({submission.stored_in for submission in _BY_CASE_TYPE.values()})

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -180,9 +180,11 @@ def finished_before(now: datetime, days: int):
 
 def purge_finished(session: Session, now: datetime, days: int) -> int:
     """Forget finished messages (sent, failed, cancelled) after `days`: who was sent what is
-    personal data too. Waiting messages stay."""
-    from sqlalchemy import delete
-
+    personal data too. Waiting messages stay. The caller commits."""
     result = session.execute(delete(OutboxMessage).where(finished_before(now, days)))
-    session.commit()
     return result.rowcount
+
+
+def count_finished(session: Session, now: datetime, days: int) -> int:
+    query = select(func.count()).select_from(OutboxMessage).where(finished_before(now, days))
+    return session.scalar(query)

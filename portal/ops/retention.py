@@ -1,69 +1,105 @@
-"""Retention of cases and the audit log (`portal purge`): closed cases are anonymised some days
-after they closed, audit entries deleted after their own period. `plan` only counts (dry run)."""
+"""Retention (`portal purge`, run daily): what is deleted or anonymised after how many days of
+the municipality profile. Each rule's counting and deleting belong to the feature whose records
+they are; this module only puts them in order. `plan()` counts what would go and changes
+nothing (`--dry-run`); `apply()` does it in one transaction and reports the same counts."""
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from portal.audit.models import AuditEntry
-from portal.cases.models import Case, CaseEvent
-from portal.links.models import RetiredLink, ShortLink
-from portal.links.tokens import new_token, token_hash
-from portal.notify.models import OutboxMessage
-from portal.registration.models import Registration
-
-CLOSED = ("completed", "rejected", "withdrawn")
+from portal import audit
+from portal.appointments import services as appointments
+from portal.cases import retention as cases
+from portal.notify import outbox
+from portal.profile import Profile
+from portal.registration import services as registration
 
 
-def closed_cases_due(session: Session, now: datetime, days: int) -> list[int]:
-    """Closed, not yet anonymised cases whose last status change is older than `days`."""
-    last_change = (
-        select(CaseEvent.case_id, func.max(CaseEvent.created_at).label("at"))
-        .where(CaseEvent.kind == "status_changed")
-        .group_by(CaseEvent.case_id)
-        .subquery()
-    )
-    query = (
-        select(Case.id)
-        .join(last_change, last_change.c.case_id == Case.id)
-        .where(
-            Case.status.in_(CLOSED),
-            Case.applicant_name.is_not(None) | Case.id.in_(select(Registration.case_id)),
-        )
-        .where(last_change.c.at < now - timedelta(days=days))
-    )
-    return list(session.scalars(query))
+@dataclass(frozen=True)
+class Rule:
+    verb: str  # "delete" or "anonymise"
+    what: Callable[[Profile], str]  # "booking(s) more than 30 days past"
+    count: Callable[[Session, datetime, Profile], int]
+    apply: Callable[[Session, datetime, Profile], int]  # flushes; apply() commits them all
 
 
-def anonymise_cases(session: Session, case_ids: list[int]) -> None:
-    """Keep the envelope (reference, type, status, department, dates: statistics); remove the
-    answers, the texts of messages and notes, names, links and messages about the case. The
-    status link stops working (its hash is replaced by one nobody has the token of)."""
-    if not case_ids:
-        return
-    session.execute(delete(Registration).where(Registration.case_id.in_(case_ids)))
-    session.execute(delete(ShortLink).where(ShortLink.case_id.in_(case_ids)))
-    session.execute(delete(RetiredLink).where(RetiredLink.case_id.in_(case_ids)))
-    session.execute(delete(OutboxMessage).where(OutboxMessage.case_id.in_(case_ids)))
-    session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).values(details=None))
-    for case_id in case_ids:
-        session.execute(
-            update(Case).where(Case.id == case_id)
-            .values(applicant_name=None, interpreter_language=None, status_token_hash=token_hash(new_token()))
-        )  # fmt: skip
+@dataclass(frozen=True)
+class Outcome:
+    rule: Rule
+    count: int
+    profile: Profile
+
+    def line(self, done: bool) -> str:
+        if done:
+            verb = {"delete": "Deleted", "anonymise": "Anonymised"}[self.rule.verb]
+        else:
+            verb = f"Would {self.rule.verb}"
+        return f"{verb} {self.count} {self.rule.what(self.profile)}."
 
 
-def old_audit_entries(session: Session, now: datetime, days: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(AuditEntry.at < now - timedelta(days=days))
-    )
+RULES = (
+    Rule(
+        "delete",
+        lambda profile: "expired draft(s)",
+        lambda session, now, profile: registration.count_expired_drafts(session, now),
+        lambda session, now, profile: registration.purge_expired_drafts(session, now),
+    ),
+    Rule(
+        "delete",
+        lambda profile: f"booking(s) more than {profile.booking_retention_days} days past",
+        lambda session, now, profile: appointments.count_old_bookings(
+            session, now, profile.booking_retention_days
+        ),
+        lambda session, now, profile: appointments.purge_old_bookings(
+            session, now, profile.booking_retention_days
+        ),
+    ),
+    Rule(
+        "delete",
+        lambda profile: f"finished message(s) older than {profile.booking_retention_days} days",
+        lambda session, now, profile: outbox.count_finished(
+            session, now, profile.booking_retention_days
+        ),
+        lambda session, now, profile: outbox.purge_finished(
+            session, now, profile.booking_retention_days
+        ),
+    ),
+    Rule(
+        "anonymise",
+        lambda profile: f"case(s) closed more than {profile.case_retention_days} days ago",
+        lambda session, now, profile: len(
+            cases.closed_cases_due(session, now, profile.case_retention_days)
+        ),
+        lambda session, now, profile: cases.anonymise_cases(
+            session, cases.closed_cases_due(session, now, profile.case_retention_days)
+        ),
+    ),
+    Rule(
+        "delete",
+        lambda profile: f"audit entries older than {profile.audit_retention_days} days",
+        lambda session, now, profile: audit.count_old_entries(
+            session, now, profile.audit_retention_days
+        ),
+        lambda session, now, profile: audit.delete_old_entries(
+            session, now, profile.audit_retention_days
+        ),
+    ),
+)
 
 
-def delete_old_audit_entries(session: Session, now: datetime, days: int) -> int:
-    """The only deletion of audit entries: a bulk statement, past the ORM guard that refuses any
-    change or deletion of an entry."""
-    result = session.execute(delete(AuditEntry).where(AuditEntry.at < now - timedelta(days=days)))
-    return result.rowcount
+def plan(session: Session, now: datetime, profile: Profile) -> list[Outcome]:
+    """What apply() would delete or anonymise now; nothing changes."""
+    return [Outcome(rule, rule.count(session, now, profile), profile) for rule in RULES]
+
+
+def apply(session: Session, now: datetime, profile: Profile) -> list[Outcome]:
+    """Every rule, in one transaction: a failure part-way leaves everything as it was."""
+    try:
+        outcomes = [Outcome(rule, rule.apply(session, now, profile), profile) for rule in RULES]
+    except Exception:
+        session.rollback()
+        raise
+    session.commit()
+    return outcomes

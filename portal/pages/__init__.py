@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from portal.pages import cli
 from portal.pages.content import PageLibrary
 from portal.pages.views import bp
 
@@ -9,3 +10,4 @@ from portal.pages.views import bp
 def init_app(app: Flask) -> None:
     app.extensions["pages"] = PageLibrary(app.config["PAGES_DIR"])
     app.register_blueprint(bp)
+    app.register_blueprint(cli.commands)

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -312,12 +312,14 @@ def _newest_draft_with_contact(session: Session, contact, now: datetime) -> Draf
     return session.scalars(query.with_for_update()).first()
 
 
-def purge_expired_drafts(session: Session, now: datetime | None = None) -> int:
-    """Delete drafts past their expiry (their steps go with them)."""
-    moment = now or _now()
-    expired = session.scalars(select(Draft.id).where(Draft.expires_at <= moment)).all()
+def count_expired_drafts(session: Session, now: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Draft).where(Draft.expires_at <= now))
+
+
+def purge_expired_drafts(session: Session, now: datetime) -> int:
+    """Delete drafts past their expiry (their steps go with them; the caller commits)."""
+    expired = session.scalars(select(Draft.id).where(Draft.expires_at <= now)).all()
     if expired:
         session.execute(delete(DraftStep).where(DraftStep.draft_id.in_(expired)))
         session.execute(delete(Draft).where(Draft.id.in_(expired)))
-    session.commit()
     return len(expired)

@@ -29,4 +29,7 @@ def _contacts(session: Session, case: Case) -> list[tuple[str, str]]:
 
 
 def init_app() -> None:
-    submissions.register(CASE_TYPE, submissions.Submission(sections=_sections, contacts=_contacts))
+    submissions.register(
+        CASE_TYPE,
+        submissions.Submission(sections=_sections, contacts=_contacts, stored_in=Registration),
+    )

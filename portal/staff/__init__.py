@@ -10,6 +10,7 @@ from portal.db import get_session
 from portal.notify import outbox
 from portal.profile import clock
 from portal.staff import (
+    cli,
     models,  # noqa: F401 - the package's tables are known once it is imported
     views,
 )
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     staff_session.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(cli.commands)
 
     @app.context_processor
     def _inject_staff_names():

@@ -137,6 +137,22 @@ def create_account(
     return account, password
 
 
+def set_up_from_command_line(
+    session: Session, profile: Profile, *, email: str, name: str, role: str, departments, password
+) -> StaffAccount:
+    """`portal staff create`: a new account, or an existing one reset to this password and role
+    (how the first administrator is made, and how a locked-out one gets back in)."""
+    account = services.create_or_update_account(
+        session, profile, email=email, name=name, role=role,
+        departments=list(departments), password=password,
+    )  # fmt: skip
+    session.flush()
+    _record(session, "staff_created", None, account,
+            {"role": role, "departments": list(departments), "by": "command line"})  # fmt: skip
+    session.commit()
+    return account
+
+
 def change_account(
     session: Session, profile: Profile, actor, account: StaffAccount, *, name, role, departments
 ) -> bool:
