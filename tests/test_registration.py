@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal import db
 from portal.cases.models import Case, CaseEvent
@@ -65,7 +66,7 @@ def test_a_complete_registration_becomes_a_case(app, forms, lang):
     assert response.location == f"{base}/receipt"
     with app.app_context():
         session = db.get_session()
-        case = session.scalars(select(Case)).one()
+        case = session.scalars(select(Case).options(selectinload(Case.events))).one()
         assert re.fullmatch(
             r"FG-[2-46-9BCDFGHJKMNPQRTV-Z]{4}-[2-46-9BCDFGHJKMNPQRTV-Z]{4}", case.reference
         )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal import audit, db
 from portal.audit.models import AuditEntry
@@ -22,9 +23,9 @@ def _age(app, reference, days):
         session = db.get_session()
         case = session.scalars(select(Case).where(Case.reference == reference)).one()
         case.status = "completed"
-        case.events.append(CaseEvent(kind="status_changed", status="completed", visible_to_applicant=True,
-                                     details={"text": "Takk, saken er ferdig"},
-                                     created_at=clock.now() - timedelta(days=days)))  # fmt: skip
+        session.add(CaseEvent(case=case, kind="status_changed", status="completed", visible_to_applicant=True,
+                              details={"text": "Takk, saken er ferdig"},
+                              created_at=clock.now() - timedelta(days=days)))  # fmt: skip
         session.commit()
 
 
@@ -57,7 +58,8 @@ def test_purge_anonymises_old_closed_cases_and_deletes_old_audit_entries(app, ru
     assert "Anonymised 1 case(s)" in done.output and "Deleted 1 audit entries" in done.output
     with app.app_context():
         session = db.get_session()
-        cases = {c.reference: c for c in session.scalars(select(Case))}
+        query = select(Case).options(selectinload(Case.events))
+        cases = {c.reference: c for c in session.scalars(query)}
         assert (
             cases[old].applicant_name is None and cases[old].status == "completed"
         )  # the envelope stays

@@ -7,6 +7,8 @@ import re
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import selectinload
 
 from portal import db
 from portal.cases import workflow
@@ -26,9 +28,8 @@ def _english_staff_pages(client):
 def _case(app, reference) -> Case:
     with app.app_context():
         session = db.get_session()
-        case = session.scalars(select(Case).where(Case.reference == reference)).one()
-        case.events  # noqa: B018 - load before the session closes
-        return case
+        query = select(Case).where(Case.reference == reference)
+        return session.scalars(query.options(selectinload(Case.events))).one()
 
 
 def _token(client, path):
@@ -435,3 +436,17 @@ def test_refusals_use_the_staff_layout_and_say_what_happened(app, staff, client)
     assert missing.headers["Cache-Control"] == "no-store"
     # the login page sends someone already logged in to their start page
     assert client.get("/staff/login").location.endswith("/staff/cases/")
+
+
+def test_a_case_read_without_saying_what_the_page_shows_refuses_to_query(app):
+    """Templates never query: the timeline, its authors and the assignee are loaded by whoever
+    loads the case for a page (workflow.load_case(with_timeline=True)); forgetting it fails."""
+    make_case(app)
+    with app.app_context():
+        case = db.get_session().scalars(select(Case)).one()
+        for name in ("events", "assignee"):
+            with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+                getattr(case, name)
+        event = db.get_session().scalars(select(CaseEvent)).first()
+        with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+            event.author  # noqa: B018

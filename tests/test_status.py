@@ -40,8 +40,8 @@ def test_status_follows_changes_in_the_applicants_language(app, status_link):
         session = db.get_session()
         case = session.scalars(select(Case)).one()
         case.status = "in_review"
-        case.events.append(CaseEvent(kind="status_changed", status="in_review"))
-        case.events.append(CaseEvent(kind="note", visible_to_applicant=False))
+        session.add(CaseEvent(case=case, kind="status_changed", status="in_review"))
+        session.add(CaseEvent(case=case, kind="note", visible_to_applicant=False))
         session.commit()
     browser = app.test_client()
     browser.get(status_link)

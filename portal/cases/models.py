@@ -39,9 +39,11 @@ class Case(Base):
     submission_key: Mapped[str] = mapped_column(String(80), unique=True)
     status_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    assignee: Mapped[StaffAccount | None] = relationship()
+    # Pages read these, and templates never query: whoever loads a case for a page says what it
+    # shows (e.g. workflow.load_case(with_timeline=True)); a forgotten eager load raises.
+    assignee: Mapped[StaffAccount | None] = relationship(lazy="raise")
     events: Mapped[list["CaseEvent"]] = relationship(
-        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan", lazy="raise"
     )
 
 
@@ -62,7 +64,7 @@ class CaseEvent(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     case: Mapped[Case] = relationship(back_populates="events")
-    author: Mapped[StaffAccount | None] = relationship()
+    author: Mapped[StaffAccount | None] = relationship(lazy="raise")
 
 
 class RoutingOverride(Base):

@@ -88,8 +88,10 @@ def case_by_submission_key(session: Session, key: str) -> Case | None:
     return session.scalars(select(Case).where(Case.submission_key == key)).first()
 
 
-def applicant_timeline(case: Case) -> list[CaseEvent]:
-    return [event for event in case.events if event.visible_to_applicant]
+def applicant_timeline(session: Session, case: Case) -> list[CaseEvent]:
+    """What the applicant sees of the timeline (no notes, no staff names), oldest first."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.visible_to_applicant)
+    return list(session.scalars(query.order_by(CaseEvent.id)))
 
 
 def answer(session: Session, case: Case, text: str) -> bool:

@@ -64,7 +64,7 @@ def _status_page(case, form):
         form=form,
         status_url=absolute_url(".show_status", token=request.cookies.get(STATUS_COOKIE)),
         can_answer=workflow.can_answer(case),
-        timeline=services.applicant_timeline(case),
+        timeline=services.applicant_timeline(get_session(), case),
         case_type_labels=labels.CASE_TYPE_LABELS,
         status_labels=labels.STATUS_LABELS,
         status_explanations=labels.STATUS_EXPLANATIONS,

@@ -5,7 +5,7 @@ Scoping is part of the query that loads cases (`visible_cases`), so a view that 
 still cannot load a case outside the person's departments: it gets nothing, and answers 404."""
 
 from sqlalchemy import ColumnElement, Select, false, select, true
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from portal.cases.models import Case, CaseEvent
 from portal.profile import clock
@@ -82,11 +82,15 @@ def allowed_statuses(case: Case) -> tuple[str, ...]:
 
 
 def _event(case: Case, kind: str, actor, *, status=None, visible=False, details=None) -> CaseEvent:
+    """A new line of the timeline. It joins case.events only where they are loaded (the case
+    page's); otherwise it is added to the case's session without loading them."""
     event = CaseEvent(
-        kind=kind, status=status, visible_to_applicant=visible, details=details,
+        case=case, kind=kind, status=status, visible_to_applicant=visible, details=details,
         author_id=getattr(actor, "id", None), created_at=clock.now(),
     )  # fmt: skip
-    case.events.append(event)
+    session = object_session(case)
+    if session is not None:
+        session.add(event)
     return event
 
 
