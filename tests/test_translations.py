@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
 from portal.config import ROOT
-from portal.i18n import load_registry
+from portal.i18n import load_registry, use_locale
 from portal.pages import translations
 
 CATALOG_LOCALES = [loc for loc in load_registry().values() if loc.catalog != "source"]
@@ -78,14 +78,12 @@ def test_staff_catalog_is_complete_in_norwegian():
 def test_the_staff_domain_keeps_each_language_s_plural_rule(app):
     """Flask-Babel merges the staff and public catalogs; the public plural rule must win, or
     Arabic (six forms) would fall back to the two forms of the staff domain's default."""
-    from flask import g
-    from flask_babel import ngettext, refresh
+    from flask_babel import ngettext
 
     locale = next(loc for loc in CATALOG_LOCALES if loc.gettext == "ar")
     message = _catalog(locale)[PLURAL_MSGID]
     with app.test_request_context("/ar/"):
-        g.portal_locale = load_registry()["ar"]
-        refresh()
+        use_locale(load_registry()["ar"])
         assert ngettext(PLURAL_MSGID, message.id[1], 5) == message.string[3] % {"num": 5}
         assert ngettext(PLURAL_MSGID, message.id[1], 100) == message.string[4] % {"num": 100}
 

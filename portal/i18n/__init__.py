@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import flask_babel
+from babel import Locale
 from flask import Flask, abort, current_app, g, request
 from flask_babel import Babel
 from werkzeug.routing import RequestRedirect
@@ -45,6 +47,16 @@ class PortalLocale:
     def rtl(self) -> bool:
         return self.dir == "rtl"
 
+    @property
+    def babel(self) -> Locale:
+        """The Babel locale (CLDR data: names of countries and languages, date patterns)."""
+        return _babel_locale(self.gettext)
+
+
+@cache
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
 
 @cache
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, PortalLocale]:
@@ -62,9 +74,22 @@ def get_locale_by_code(code: str) -> PortalLocale | None:
     return load_registry().get(code.lower())
 
 
+def use_locale(locale: PortalLocale) -> None:
+    """The one way to say which language this request speaks: the public URL prefix, the staff
+    cookie, an error page's guess. Flask-Babel is told too, in case it already chose."""
+    g.portal_locale = locale
+    flask_babel.refresh()
+
+
+def chosen_locale() -> PortalLocale | None:
+    """The locale use_locale() set for this request, if any."""
+    return g.get("portal_locale")
+
+
 def current_locale() -> PortalLocale:
-    """The locale of this request (the URL prefix), Norwegian outside public pages."""
-    return g.get("portal_locale") or load_registry()[SOURCE_LOCALE]
+    """The one way to read the language of this request: what use_locale() set, else Norwegian.
+    Its `.babel` is the Babel locale for formatting dates, numbers and names."""
+    return chosen_locale() or load_registry()[SOURCE_LOCALE]
 
 
 def match_language_tag(tag: str) -> str | None:
@@ -115,14 +140,14 @@ def _pull_language(endpoint, values):
         path = "/" + locale.code + request.path[len(code) + 1 :]
         query = request.query_string.decode("ascii", "replace")
         raise RequestRedirect(path + (f"?{query}" if query else ""))
-    g.portal_locale = locale
+    use_locale(locale)
 
 
 def _add_language(endpoint, values):
-    if "lang" in values or not g.get("portal_locale"):
+    if "lang" in values or chosen_locale() is None:
         return
     if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
-        values["lang"] = g.portal_locale.code
+        values["lang"] = current_locale().code
 
 
 def _select_babel_locale() -> str:

@@ -11,9 +11,9 @@ from babel.dates import (
     get_day_names,
 )
 from babel.lists import format_list
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.i18n import current_locale
 from portal.profile import OpeningHours
 
 
@@ -44,7 +44,7 @@ def format_when(moment: datetime) -> str:
     """Weekday, date and time as the reader's language writes them together ("tirsdag 24.
     november 2026 kl. 09:30"; 12-hour clocks where the language uses them). `moment` is aware,
     in the office's time zone."""
-    locale = get_locale()
+    locale = current_locale().babel
     # CLDR's pattern for joining a date and a time, e.g. "{1} 'kl'. {0}" (as Babel joins them).
     glue = get_datetime_format("full", locale=locale).replace("'", "")
     time_text = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)

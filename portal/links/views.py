@@ -1,7 +1,7 @@
 """/k/<token>: a short link from a text message opens its booking, case status page or saved
 registration in the recipient's language, through the same cookie exchange as a long link."""
 
-from flask import Blueprint, g, redirect, url_for
+from flask import Blueprint, redirect, url_for
 
 from portal import i18n
 from portal.db import get_session
@@ -29,7 +29,7 @@ def follow(token: str):
     session = get_session()
     link = find_short_link(session, token) or find_retired(session, token)
     if link is None:
-        g.portal_locale = i18n.visitor_locale()  # /k/ has no language of its own
+        i18n.use_locale(i18n.visitor_locale())  # /k/ has no language of its own
         return lost_link_page("any", "unknown")
     # A retired link goes on to its page too, which says that a newer link was sent.
     lang = (i18n.get_locale_by_code(link.locale or "") or i18n.visitor_locale()).code

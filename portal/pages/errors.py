@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Flask, current_app, g, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -23,10 +23,10 @@ SECRET_FIELD = re.compile(r"password|code", re.IGNORECASE)
 
 def _pick_locale() -> None:
     """Error pages speak the language of the URL, else the visitor's negotiated language."""
-    if g.get("portal_locale"):
+    if i18n.chosen_locale() is not None:
         return
     first_segment = request.path.strip("/").split("/", 1)[0]
-    g.portal_locale = i18n.get_locale_by_code(first_segment) or i18n.visitor_locale()
+    i18n.use_locale(i18n.get_locale_by_code(first_segment) or i18n.visitor_locale())
 
 
 def _render(status: int):

@@ -2,12 +2,11 @@
 
 from datetime import timedelta
 
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal import i18n
 from portal.forms.fields import (
     CleanStringField,
     LocalDateField,
@@ -134,7 +133,7 @@ RELATIONSHIPS = options(
 
 def citizenship_choices() -> list[SelectChoice]:
     """Countries named in the reader's language (Babel/CLDR), sorted by that name."""
-    locale = Locale.parse(str(get_locale()))
+    locale = i18n.current_locale().babel
     countries = [
         (code, name)
         for code, name in locale.territories.items()

@@ -246,7 +246,7 @@ def send_link():
     if not form.validate_on_submit():
         return _saved_page(form, 400)
     refusals = services.send_draft_link(
-        get_session(), g.draft, locale=g.portal_locale.code, phone=form.phone.data,
+        get_session(), g.draft, locale=i18n.current_locale().code, phone=form.phone.data,
         email=form.email.data, now=clock.now(),
     )  # fmt: skip
     for field_name, refusal in refusals.items():

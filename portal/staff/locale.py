@@ -17,7 +17,7 @@ def staff_locale_code() -> str:
 
 
 def _before_staff_request():
-    g.portal_locale = i18n.get_locale_by_code(staff_locale_code())
+    i18n.use_locale(i18n.get_locale_by_code(staff_locale_code()))
     g.staff_page = True
     staff_session.check_session_age()
 
@@ -36,6 +36,6 @@ def _staff_error(error):
     """Refusals inside the staff pages in the staff layout and language. A case of another
     department answers 404 like a case that does not exist."""
     if not g.get("staff_page"):  # the request failed before our before_request ran
-        g.portal_locale = i18n.get_locale_by_code(staff_locale_code())
+        i18n.use_locale(i18n.get_locale_by_code(staff_locale_code()))
         g.staff_page = True
     return render_template(f"staff/errors/{error.code}.html"), error.code

@@ -8,7 +8,6 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -110,7 +109,7 @@ def _language_codes_by_name() -> dict[str, str]:
 
 def language_name(code: str) -> str:
     """A language's name in the staff page's language, capitalised (Norwegian writes "arabisk")."""
-    name = get_locale().languages.get(code) or code
+    name = i18n.current_locale().babel.languages.get(code) or code
     return name[:1].upper() + name[1:]
 
 
