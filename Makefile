@@ -48,7 +48,7 @@ run: $(INSTALLED) instance/secret_key translations nginx
 test: $(INSTALLED) translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

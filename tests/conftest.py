@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pyotp
 import pytest
 from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
 
 from portal import create_app, db
 from portal.config import ROOT
@@ -22,7 +23,28 @@ from portal.db import schema
 from portal.profile import clock
 from portal.staff import session as staff_session
 
-TEST_DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """With pytest-xdist (`make test` runs `pytest -n auto`) each worker gets a PostgreSQL
+    database of its own, made beside the one named (test -> test_gw0), so workers never empty
+    each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return url
+    named = make_url(url)
+    own = named.set(database=f"{named.database}_{worker}")
+    engine = db.make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("PORTAL_TEST_DATABASE_URL"))
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 
 
