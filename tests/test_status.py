@@ -1,6 +1,7 @@
 """The applicant's status page: private link, cookie exchange, translation, refusals."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -99,3 +100,90 @@ def test_one_applicants_link_never_shows_another_case(app, make_app):
         browser.get(link)
         html = browser.get("/uk/status/").get_data(as_text=True)
         assert own in html and other not in html
+
+
+# --- what the page shows first ---------------------------------------------------------------
+
+QUESTION = "Please send a photo of your residence permit."
+
+
+def _add_events(app, *events, status=None):
+    """Timeline lines with the given (kind, minutes after receipt, text or status)."""
+    with app.app_context():
+        session = db.get_session()
+        case = session.scalars(select(Case)).one()
+        received = session.scalars(select(CaseEvent.created_at)).one()
+        for kind, minutes, value in events:
+            details = {"text": value} if kind != "status_changed" else {"from": case.status}
+            session.add(
+                CaseEvent(
+                    case=case, kind=kind, visible_to_applicant=True,
+                    status=value if kind == "status_changed" else None,
+                    details=details, created_at=received + timedelta(minutes=minutes),
+                )
+            )  # fmt: skip
+        if status:
+            case.status = status
+        session.commit()
+
+
+def _page(app, status_link, lang="en"):
+    browser = app.test_client()
+    browser.get(status_link)
+    return browser.get(f"/{lang}/status/").get_data(as_text=True)
+
+
+def test_a_waiting_question_comes_first_with_the_answer_form_under_it(app, status_link):
+    _add_events(
+        app,
+        ("status_changed", 60, "in_review"),
+        ("message_to_applicant", 125, QUESTION),
+        ("status_changed", 126, "waiting_for_applicant"),
+        status="waiting_for_applicant",
+    )
+    html = _page(app, status_link)
+    waiting = html.index("We are waiting for your answer")
+    question = html.index(QUESTION)
+    form = html.index('name="answer"')
+    timeline = html.index('<ol class="timeline"')
+    assert html.index("<h1>") < waiting < question < form < timeline
+    assert html.count('name="answer"') == 1  # one answer form, not a second one further down
+    section = html[waiting:timeline]
+    assert re.search(r'<time datetime="[^"]+">[^<]*\d\d:\d\d[^<]*</time>', section)
+
+
+def test_an_answered_question_no_longer_waits(app, status_link):
+    _add_events(
+        app,
+        ("message_to_applicant", 10, QUESTION),
+        ("applicant_message", 20, "Here it is."),
+    )
+    html = _page(app, status_link)
+    assert "We are waiting for your answer" not in html
+    assert 'class="waiting-question"' not in html
+    assert html.index('<ol class="timeline"') < html.index('name="answer"')  # "Write to us"
+
+
+def test_the_timeline_is_newest_first_with_date_and_time(app, status_link):
+    _add_events(
+        app,
+        ("status_changed", 60, "in_review"),
+        ("message_to_applicant", 125, QUESTION),
+    )
+    html = _page(app, status_link)
+    timeline = html[html.index('<ol class="timeline"') : html.index("</ol>")]
+    moments = re.findall(r'<time class="timeline-date" datetime="([^"]+)">([^<]+)</time>', timeline)
+    assert len(moments) == 3
+    stamps = [stamp for stamp, _text in moments]
+    assert stamps == sorted(stamps, reverse=True)  # newest first
+    assert all(re.search(r"\b\d\d:\d\d\b", text) for _stamp, text in moments)  # with a time
+    assert timeline.index(QUESTION) < timeline.index("We received your registration")
+
+
+def test_the_page_shows_what_was_sent_read_only(app, status_link):
+    html = _page(app, status_link)
+    start = html.index('<details class="sent-answers">')
+    sent = html[start : html.index("</details>", start)]
+    assert "What you sent" in sent
+    assert "Olena Petrenko" in sent and "Mariia Petrenko" in sent  # registrant, family member
+    assert "<form" not in sent and "<input" not in sent and "?return=check" not in sent

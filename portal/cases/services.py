@@ -1,11 +1,12 @@
 """Rules for cases: references, status links, creation with a first timeline event."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.cases import workflow
+from portal.cases import submissions, workflow
 from portal.cases.models import Case, CaseEvent
 from portal.links.references import new_reference
 from portal.links.retired import replace_links
@@ -89,9 +90,44 @@ def case_by_submission_key(session: Session, key: str) -> Case | None:
 
 
 def applicant_timeline(session: Session, case: Case) -> list[CaseEvent]:
-    """What the applicant sees of the timeline (no notes, no staff names), oldest first."""
+    """What the applicant sees of the timeline (no notes, no staff names), newest first."""
     query = select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.visible_to_applicant)
-    return list(session.scalars(query.order_by(CaseEvent.id)))
+    return list(session.scalars(query.order_by(CaseEvent.id.desc())))
+
+
+def waiting_question(case: Case, timeline: list[CaseEvent]) -> CaseEvent | None:
+    """The caseworker's latest message while the applicant has not answered it since (and can
+    still answer): the one thing the status page shows first. `timeline` is newest first."""
+    if not workflow.can_answer(case):
+        return None
+    for event in timeline:
+        if event.kind == "applicant_message":
+            return None
+        if event.kind == "message_to_applicant":
+            return event
+    return None
+
+
+@dataclass
+class StatusPage:
+    """What the applicant's status page shows."""
+
+    case: Case
+    timeline: list[CaseEvent]  # newest first
+    question: CaseEvent | None  # a message from the caseworker that waits for an answer
+    sections: list  # what the applicant sent, as the check page showed it (read-only)
+    can_answer: bool
+
+
+def status_page(session: Session, case: Case) -> StatusPage:
+    timeline = applicant_timeline(session, case)
+    return StatusPage(
+        case=case,
+        timeline=timeline,
+        question=waiting_question(case, timeline),
+        sections=submissions.sections(session, case),
+        can_answer=workflow.can_answer(case),
+    )
 
 
 def answer(session: Session, case: Case, text: str) -> bool:

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.cases import labels, services, workflow
+from portal.cases import labels, services
 from portal.cases.forms import AnswerForm
 from portal.db import get_session
 from portal.links.exchange import exchange_link_token
@@ -58,13 +58,13 @@ def answer():
 
 
 def _status_page(case, form):
+    page = services.status_page(get_session(), case)
     return render_template(
         "cases/status.html",
+        page=page,
         case=case,
         form=form,
         status_url=absolute_url(".show_status", token=request.cookies.get(STATUS_COOKIE)),
-        can_answer=workflow.can_answer(case),
-        timeline=services.applicant_timeline(get_session(), case),
         case_type_labels=labels.CASE_TYPE_LABELS,
         status_labels=labels.STATUS_LABELS,
         status_explanations=labels.STATUS_EXPLANATIONS,
