@@ -35,12 +35,26 @@ def _render(status: int):
 
 
 PAGES_OF_THEIR_OWN = {404, 405, 429}
+# A part of the site with its own page frame (the staff pages) answers client errors under its
+# addresses itself: it puts {path prefix: handler} into app.extensions["error_pages"], and its
+# handler returns a response, or None to leave the error to the public pages.
+AREA_ERROR_PAGES = "error_pages"
+
+
+def _area_error_page(error: HTTPException):
+    for prefix, handler in current_app.extensions.get(AREA_ERROR_PAGES, {}).items():
+        if request.path.startswith(prefix):
+            return handler(error)
+    return None
 
 
 def _http_error(error: HTTPException):
     """Every client error gets a translated page; redirects and the like pass through."""
     if error.code is None or not 400 <= error.code < 500:
         return error
+    area_page = _area_error_page(error)
+    if area_page is not None:
+        return area_page
     _pick_locale()
     template = (
         f"errors/{error.code}.html" if error.code in PAGES_OF_THEIR_OWN else "errors/400.html"

@@ -11,6 +11,7 @@ from portal.notify import outbox
 from portal.profile import clock
 from portal.staff import (
     cli,
+    locale,
     models,  # noqa: F401 - the package's tables are known once it is imported
     views,
 )
@@ -21,6 +22,10 @@ from portal.staff.labels import CHANNELS, MESSAGE_KINDS, MESSAGE_STATES, ROLE_LA
 
 def init_app(app: Flask) -> None:
     staff_session.init_app(app)
+    # Mistyped addresses under /staff/ get the staff 404, not the public one (pages/errors.py).
+    app.extensions.setdefault("error_pages", {})[f"{locale.URL_PREFIX}/"] = (
+        locale.staff_address_error
+    )
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(cli.commands)

@@ -1,6 +1,6 @@
 """Staff pages speak Norwegian bokmål or English, chosen by a cookie (Norwegian by default)."""
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, g, make_response, render_template, request
 
 from portal import i18n
 from portal.security import no_store
@@ -9,6 +9,7 @@ from portal.staff import session as staff_session
 STAFF_LOCALES = ("nb", "en")
 COOKIE = "staff_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+URL_PREFIX = "/staff"
 
 
 def staff_locale_code() -> str:
@@ -36,6 +37,21 @@ def _staff_error(error):
     """Refusals inside the staff pages in the staff layout and language. A case of another
     department answers 404 like a case that does not exist."""
     if not g.get("staff_page"):  # the request failed before our before_request ran
-        i18n.use_locale(i18n.get_locale_by_code(staff_locale_code()))
-        g.staff_page = True
+        _before_staff_request()
     return render_template(f"staff/errors/{error.code}.html"), error.code
+
+
+def staff_address_error(error):
+    """A mistyped address under /staff/ matches no staff page, so no staff blueprint sees it:
+    the application's error handler asks here first (app.extensions["error_pages"]). Not found,
+    forbidden, and an address that only takes a form's POST (/staff/cases/<ref>/<typo>) get the
+    staff 404 page, never cached; other errors are left to the public pages."""
+    if error.code not in (403, 404, 405):
+        return None
+    if not g.get("staff_page"):
+        _before_staff_request()
+    template = "staff/errors/403.html" if error.code == 403 else "staff/errors/404.html"
+    response = no_store(make_response(render_template(template), error.code))
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
