@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal import audit
+from portal import audit, i18n
 from portal.appointments import messages
 from portal.appointments.models import Booking, Closure, DeskReservation
+from portal.i18n import PortalLocale
+from portal.notify import sources, texts
+from portal.notify.models import OutboxMessage
 from portal.profile import clock, get_profile
 
 COMMAND_LINE = {"by": "command line"}
@@ -25,6 +29,38 @@ class ClosureHit:
     booking: Booking
     phone: str  # readable
     language: str  # the language the person chose when booking
+    notice: "Notice | None" = None  # what they are told if the booking is cancelled
+
+
+@dataclass
+class Notice:
+    """The message a person gets when the office cancels their booking for a closure, exactly
+    as the outbox worker will write it, in the language it will be written in."""
+
+    locale: PortalLocale  # the booking's language (Norwegian for "another language")
+    sms: str
+    email_subject: str | None  # None: the booking has no e-mail address
+    email_body: str | None
+
+    @property
+    def count(self) -> int:
+        return 1 + (self.email_subject is not None)
+
+
+def masked_phone(phone: str) -> str:
+    """ "+47 •••• 45 67": enough to tell which number a message goes to, no more."""
+    number = phonenumbers.parse(phone)
+    national = str(number.national_number)
+    return f"+{number.country_code} •••• {national[-4:-2]} {national[-2:]}"
+
+
+@dataclass
+class Cancelled:
+    """What a bulk cancellation did."""
+
+    bookings: list[Booking]
+    messages: int  # queued in the outbox
+    left: int  # active bookings on the days that were not on the confirmed list
 
 
 def spans(session: Session, first: date, last: date) -> list[tuple[date, date]]:
@@ -88,29 +124,54 @@ def add(
     return closure, hit
 
 
-def bookings_hit(session: Session, closure: Closure, actor, readable) -> list[ClosureHit]:
+def bookings_hit(
+    session: Session, closure: Closure, actor, readable, *, with_notices: bool = False
+) -> list[ClosureHit]:
     """The active bookings on a closure's days (names and phones: the view is audited);
-    `readable` gives (phone, language) as the page shows them."""
+    `readable` gives (phone, language) as the page shows them; `with_notices` adds the message
+    each person would get if the bookings were cancelled."""
     bookings = bookings_on_days(session, closure.first_day, closure.last_day)
     _record(session, "closure_viewed", actor, closure,
             {"day": closure.first_day.isoformat(), "last_day": closure.last_day.isoformat()})  # fmt: skip
     session.commit()
-    return [ClosureHit(booking, *readable(booking)) for booking in bookings]
+    return [
+        ClosureHit(booking, *readable(booking), notice(session, booking) if with_notices else None)
+        for booking in bookings
+    ]
 
 
-def cancel_bookings(session: Session, closure: Closure, actor) -> int:
-    """Cancel the active bookings on a closure's days and tell each person by SMS (and e-mail
-    where given), in their language, in this one transaction."""
+def notice(session: Session, booking: Booking) -> Notice:
+    """The cancellation message of one booking, rendered as the worker renders it (nothing is
+    added to the session)."""
+    locale = i18n.get_locale_by_code(booking.language) or i18n.get_locale_by_code("nb")
+    draft = OutboxMessage(kind="booking_closed", booking_id=booking.id, locale=booking.language)
+    values = sources.values(session, draft, locale)
+    profile = get_profile()
+    sms, subject, body = texts.render(
+        "booking_closed", locale.gettext, values, service=profile.service_name, phone=profile.phone
+    )
+    if booking.email:
+        return Notice(locale, sms, subject, body)
+    return Notice(locale, sms, None, None)
+
+
+def cancel_bookings(session: Session, closure: Closure, actor, confirmed: set[int]) -> Cancelled:
+    """Cancel the active bookings on a closure's days that staff confirmed (the ids the
+    confirmation page listed) and tell each person by SMS (and e-mail where given), in their
+    language, in this one transaction. A booking cancelled or moved meanwhile is left alone."""
     now = clock.now()
-    bookings = bookings_on_days(session, closure.first_day, closure.last_day)
+    on_days = bookings_on_days(session, closure.first_day, closure.last_day)
+    bookings = [booking for booking in on_days if booking.id in confirmed]
+    queued = 0
     for booking in bookings:
         booking.status, booking.cancelled_at = "cancelled", now
         session.execute(delete(DeskReservation).where(DeskReservation.booking_id == booking.id))
         messages.cancelled(session, booking, closed=True)
+        queued += len(messages.contacts(booking))
     _record(session, "closure_bookings_cancelled", actor, closure,
-            {"bookings": [b.reference for b in bookings]})  # fmt: skip
+            {"bookings": [b.reference for b in bookings], "messages": queued})  # fmt: skip
     session.commit()
-    return len(bookings)
+    return Cancelled(bookings, queued, len(on_days) - len(bookings))
 
 
 def remove(session: Session, closure: Closure, actor=None) -> None:

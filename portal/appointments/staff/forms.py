@@ -1,7 +1,9 @@
 """Forms of the front desk: choosing a day, marking attendance, adding a closure."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice
+from wtforms import HiddenField, RadioField, SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -14,6 +16,7 @@ from portal.forms.fields import CleanStringField, LocalDateField, PortalForm
 from portal.profile import clock
 
 ATTENDANCE_STATES = ("checked_in", "no_show", "clear")
+BOOKING_ID = re.compile(r"[0-9]{1,12}")
 
 
 def date_required(message):
@@ -50,6 +53,22 @@ class AttendanceForm(PortalForm):
         choices=[SelectChoice(state, state) for state in ATTENDANCE_STATES],
         validators=[InputRequired()],
     )
+
+
+class CancelBookingsForm(PortalForm):
+    """The confirmation of a bulk cancellation: the bookings the page listed, and only those.
+    Without the list (a button pressed anywhere but on the confirmation page) nothing happens."""
+
+    bookings = HiddenField(validators=[DataRequired()])
+
+    def validate_bookings(self, field):
+        ids = field.data.split(",")
+        if not all(BOOKING_ID.fullmatch(part) for part in ids):
+            raise ValidationError("not a list of bookings")
+
+    @property
+    def booking_ids(self) -> set[int]:
+        return {int(part) for part in self.bookings.data.split(",")}
 
 
 class ClosureForm(PortalForm):

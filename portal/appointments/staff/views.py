@@ -9,7 +9,12 @@ from flask_login import current_user
 from portal.appointments import closures as closure_rules
 from portal.appointments import messages as booking_messages
 from portal.appointments.staff import services as desk
-from portal.appointments.staff.forms import AttendanceForm, ClosureForm, DayForm
+from portal.appointments.staff.forms import (
+    AttendanceForm,
+    CancelBookingsForm,
+    ClosureForm,
+    DayForm,
+)
 from portal.db import get_session
 from portal.links.staff import contact_lines, new_link_message
 from portal.profile import clock
@@ -132,18 +137,49 @@ def closure(closure_id: int):
     )
 
 
-@bp.post("/closures/<int:closure_id>/cancel-bookings")
+@bp.route("/closures/<int:closure_id>/cancel-bookings", methods=["GET", "POST"])
 @staff_required("admin", "reception")
 def cancel_closure_bookings(closure_id: int):
+    """Asked once: who is affected and what each person will be told, then cancel."""
     session = get_session()
     found = closure_rules.find(session, closure_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        _expired()
+    form = CancelBookingsForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("Nothing was cancelled. Check the list and confirm again."))
+            return redirect(url_for(".cancel_closure_bookings", closure_id=closure_id), 303)
+        flash(_cancelled_message(closure_rules.cancel_bookings(
+            session, found, _actor(), form.booking_ids)))  # fmt: skip
+        return redirect(url_for(".closure", closure_id=closure_id), 303)
+    hit = closure_rules.bookings_hit(
+        session, found, _actor(), desk.readable_contact, with_notices=True
+    )
+    if not hit:
+        flash(_("No active bookings are on these days."))
         return redirect(url_for(".closure", closure_id=closure_id))
-    count = closure_rules.cancel_bookings(session, found, _actor())
-    flash(ngettext("%(num)d booking was cancelled. The person gets a message in their language.",
-                   "%(num)d bookings were cancelled. Each person gets a message in their language.", count))  # fmt: skip
-    return redirect(url_for(".closure", closure_id=closure_id))
+    form.bookings.data = ",".join(str(row.booking.id) for row in hit)
+    return render_template("appointments/staff/closure_cancel.html", closure=found, hit=hit,
+                           form=form, masked_phone=closure_rules.masked_phone,
+                           language_name=desk.language_name,
+                           message_count=sum(row.notice.count for row in hit))  # fmt: skip
+
+
+def _cancelled_message(done) -> str:
+    text = ngettext(
+        "%(num)d appointment is cancelled.", "%(num)d appointments are cancelled.",
+        len(done.bookings),
+    ) + " " + ngettext(
+        "%(num)d message is queued: the person gets it in the language they booked in.",
+        "%(num)d messages are queued: each person gets them in the language they booked in.",
+        done.messages,
+    )  # fmt: skip
+    if done.left:
+        text += " " + ngettext(
+            "%(num)d booking was not on the list you confirmed and is not cancelled.",
+            "%(num)d bookings were not on the list you confirmed and are not cancelled.",
+            done.left,
+        )
+    return text
 
 
 @bp.post("/closures/<int:closure_id>/remove")
