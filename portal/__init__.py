@@ -5,7 +5,6 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_datetime, format_time
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import (
@@ -25,7 +24,13 @@ from portal import (
     staff,
 )
 from portal import config as portal_config
-from portal.i18n.formatting import format_when, opening_hours_lines
+from portal.i18n.formatting import (
+    format_date,
+    format_datetime,
+    format_time,
+    format_when,
+    opening_hours_lines,
+)
 from portal.links.urls import absolute_url
 from portal.pages import cache as page_cache
 from portal.pages import errors

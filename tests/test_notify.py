@@ -270,8 +270,8 @@ def test_staff_see_what_was_sent_and_admins_can_send_a_failed_message_again(app,
 def test_cancelling_the_bookings_of_a_closure_tells_each_person(app, staff, client):
     from portal.appointments.models import Closure
 
-    first, _ = book(app, phone="+4791000001")
-    second, _ = book(app, phone="+4791000002")
+    book(app, phone="+4791000001")
+    book(app, phone="+4791000002")
     with app.app_context():
         session = db.get_session()
         closure = Closure(
@@ -281,12 +281,11 @@ def test_cancelling_the_bookings_of_a_closure_tells_each_person(app, staff, clie
         session.commit()
         closure_id = closure.id
     staff.as_role("reception", ())
-    page = client.get(f"/staff/closures/{closure_id}").get_data(as_text=True)
-    token = csrf_token_in(page)
-    response = client.post(
-        f"/staff/closures/{closure_id}/cancel-bookings", data={"csrf_token": token}
-    )
-    assert response.status_code == 302
+    confirm = f"/staff/closures/{closure_id}/cancel-bookings"  # the confirmation page
+    page = client.get(confirm).get_data(as_text=True)
+    listed = re.search(r'name="bookings" type="hidden" value="([0-9,]+)"', page).group(1)
+    response = client.post(confirm, data={"csrf_token": csrf_token_in(page), "bookings": listed})
+    assert response.status_code == 303
     closed = _rows(app, kind="booking_closed")
     assert sorted(r.recipient for r in closed) == ["+4791000001", "+4791000002"]
     assert all(r.status == "cancelled" for r in _rows(app, kind="booking_reminder"))
@@ -310,21 +309,6 @@ def test_the_case_page_lists_the_messages(app, forms, staff, client):
     StaffLogin(app, staff_client).as_role("caseworker")
     page = staff_client.get(f"/staff/cases/{reference}").get_data(as_text=True)
     assert "Registration received" in page and "Waiting" in page and "+380501234567" in page
-
-
-@pytest.mark.parametrize(
-    ("locale", "expected"),
-    [
-        ("en", "24/12/26 10:30 AM"),
-        ("ti", "24/12/26"),
-        ("nb", "24.12.2026, 10:30"),
-        ("so", "24/12/26 10:30 GH"),
-    ],
-)
-def test_dates_in_messages_put_the_day_first_and_use_plain_spaces(app, locale, expected):
-    with app.test_request_context():
-        when = texts.short_when(datetime(2026, 12, 24, 9, 30, tzinfo=UTC), locale)
-    assert when.startswith(expected) and "\u202f" not in when
 
 
 def test_an_unexpected_error_is_a_retry_and_endless_reclaims_end_in_failed(app):
@@ -383,7 +367,10 @@ def test_the_saved_registration_link_is_sent_when_asked_for(app, forms, client):
     opened = other_phone.get(re.search(r"(/k/[\w-]{22})", body).group(1))
     assert "/ti/family-registration/resume?token=" in opened.location
     resumed = other_phone.get(opened.location)
-    assert resumed.status_code == 302 and "/ti/family-registration/permit" in resumed.location
+    assert (
+        resumed.status_code == 302
+        and "/ti/family-registration/your-registration" in resumed.location
+    )
 
 
 def test_purge_forgets_finished_messages_after_the_retention_days(app, runner):

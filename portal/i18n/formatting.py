@@ -1,20 +1,93 @@
-"""Locale-aware formatting of profile facts (Babel/CLDR), shared by templates and pages."""
+"""Locale-aware formatting of dates and times (Babel/CLDR), the one place pages, messages and
+staff pages get them from.
 
-from datetime import datetime
+Everyone the portal serves lives by Norwegian appointments and papers, so every language gets
+the 24-hour clock and the day before the month ("5 December 2026", "13:30"), even where CLDR's
+default for the language is 12-hour or month-first (English, Tigrinya, Somali, Arabic, Sorani).
+The words (weekday and month names, the order of the other parts, punctuation) stay CLDR's."""
 
-from babel import Locale
-from babel.dates import (
-    format_date,
-    format_interval,
-    format_time,
-    get_datetime_format,
-    get_day_names,
-)
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import flask_babel
+from babel import Locale, dates
+from babel.dates import format_interval, get_date_format, get_datetime_format, get_day_names
 from babel.lists import format_list
 from flask_babel import gettext as _
 
-from portal.i18n import current_locale
-from portal.profile import OpeningHours
+from portal.profile import OpeningHours, get_profile
+
+TIME_PATTERN = "HH:mm"
+
+# Where CLDR puts the month or the year before the day: the same words, the day first.
+DAY_FIRST_PATTERNS: dict[str, dict[str, str]] = {
+    "en": {"full": "EEEE d MMMM y", "long": "d MMMM y", "medium": "d MMM y", "short": "dd/MM/y"},
+    "ti": {"long": "d MMMM y", "medium": "d MMM y", "short": "dd/MM/y"},
+    "so": {"full": "EEEE, d MMMM y", "long": "d MMMM y"},
+    "ckb": {"full": "EEEE، dی MMMMی y", "medium": "d MMM y", "short": "d/M/y"},
+    "fa": {"short": "d/M/y"},
+    "fa_AF": {"short": "d/M/y"},
+    "ps": {"full": "EEEE d MMMM y", "short": "d/M/y"},
+}
+
+
+def date_pattern(style: str, locale: Locale) -> str:
+    """The CLDR pattern for a date style ("full", "long", "medium", "short"), day first."""
+    own = DAY_FIRST_PATTERNS.get(str(locale), {}).get(style)
+    return own or get_date_format(style, locale=locale).pattern
+
+
+def _locale() -> Locale:
+    # Flask-Babel's locale follows i18n.use_locale() and also force_locale() (messages are
+    # written in the recipient's language outside any request).
+    return flask_babel.get_locale() or Locale.parse("nb")
+
+
+def _in_office_zone(value: date | datetime) -> date | datetime:
+    """A datetime in the office's time zone (a naive one is UTC, as the database keeps them)."""
+    if not isinstance(value, datetime):
+        return value
+    aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+    return aware.astimezone(ZoneInfo(get_profile().timezone))
+
+
+def format_date(value: date | datetime, style: str = "medium") -> str:
+    """A date, day first; a datetime is first moved into the office's time zone."""
+    locale = _locale()
+    return dates.format_date(_in_office_zone(value), date_pattern(style, locale), locale=locale)
+
+
+def format_time(value: datetime, style: str = "short") -> str:
+    """A time of day on the 24-hour clock ("09:30"), in the office's time zone. Every style
+    gives hours and minutes: nobody needs seconds for an appointment."""
+    moment = _in_office_zone(value)
+    return dates.format_time(moment, TIME_PATTERN, tzinfo=moment.tzinfo, locale=_locale())
+
+
+def format_datetime(value: datetime, style: str = "short") -> str:
+    """Date (of that style) and time, joined as the language joins them."""
+    locale = _locale()
+    glue = get_datetime_format(style, locale=locale).replace("'", "")
+    return glue.replace("{0}", format_time(value)).replace("{1}", format_date(value, style))
+
+
+def format_when(moment: datetime) -> str:
+    """Weekday, date and time as the reader's language writes them together ("lørdag 5.
+    desember 2026, 09:30"). `moment` is aware."""
+    return format_datetime(moment, "full")
+
+
+def _compact(text: str) -> str:
+    # Narrow and no-break spaces become plain spaces: a Latin-script text message then stays in
+    # the SMS alphabet (160 characters, not 70).
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def short_when(moment: datetime, locale: str) -> str:
+    """A compact date and time for a text message in `locale` (a gettext locale name):
+    "05.12.2026 13:30", "5/12/2026 13:30"."""
+    with flask_babel.force_locale(locale):
+        return _compact(f"{format_date(moment, 'short')} {format_time(moment)}")
 
 
 def _day_range(days: tuple[int, ...], locale: Locale) -> str:
@@ -38,16 +111,3 @@ def opening_hours_lines(hours: tuple[OpeningHours, ...], locale_name: str) -> li
         times = format_interval(start, end, "Hm", locale=locale)
         lines.append((_day_range(block.days, locale), times))
     return lines
-
-
-def format_when(moment: datetime) -> str:
-    """Weekday, date and time as the reader's language writes them together ("tirsdag 24.
-    november 2026 kl. 09:30"; 12-hour clocks where the language uses them). `moment` is aware,
-    in the office's time zone."""
-    locale = current_locale().babel
-    # CLDR's pattern for joining a date and a time, e.g. "{1} 'kl'. {0}" (as Babel joins them).
-    glue = get_datetime_format("full", locale=locale).replace("'", "")
-    time_text = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
-    return glue.replace("{0}", time_text).replace(
-        "{1}", format_date(moment.date(), "full", locale=locale)
-    )

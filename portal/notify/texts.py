@@ -4,9 +4,10 @@ Text messages must stay within two segments in every language (tested)."""
 
 import math
 
-from babel.dates import get_date_format
-from flask_babel import force_locale, format_date, format_datetime, format_time
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+from portal.i18n.formatting import short_when
 
 # i18n: placeholders: %(when)s a short date and time ("24.11. 10:00"), %(reference)s a booking or
 # case reference (TB-7K3M-Q9TD), %(link)s a short web address. Keep them; keep the text short:
@@ -57,19 +58,6 @@ def segments(text: str) -> tuple[str, int]:
         return "gsm7", 1 if units <= 160 else math.ceil(units / 153)
     units = len(text.encode("utf-16-le")) // 2
     return "ucs2", 1 if units <= 70 else math.ceil(units / 67)
-
-
-def short_when(moment, locale: str) -> str:
-    """A compact date and time in the reader's language (CLDR "short"), in the office's zone.
-    Languages whose short date puts the month first (English, Tigrinya in CLDR) get the day
-    first, as everyone reads dates in Norway and Eritrea; narrow and no-break spaces become plain
-    spaces, which keeps a Latin-script message in the SMS alphabet (160 characters, not 70)."""
-    with force_locale(locale):
-        if get_date_format("short", locale=locale).pattern.startswith("M"):
-            text = f"{format_date(moment, 'dd/MM/yy')} {format_time(moment, 'short')}"
-        else:
-            text = format_datetime(moment, "short")
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def render(

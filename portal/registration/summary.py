@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms import BooleanField, RadioField, SelectField
 
 from portal.forms.fields import LocalDateField
 from portal.forms.validation import format_phone
+from portal.i18n.formatting import format_date
 from portal.registration import forms, services
 from portal.registration.steps import SIMPLE_STEPS
 from portal.registration.urls import step_url
