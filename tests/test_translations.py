@@ -113,7 +113,9 @@ def test_plural_forms(gettext_locale, forms, groups):
     for n, form in form_of.items():
         text = compiled.ungettext(PLURAL_MSGID, message.id[1], n)
         assert text == message.string[form], (gettext_locale, n)
-        assert "%(num)d" in text
+        # Arabic says one and two with the noun alone ("بلغتين", not "بـ 2 لغتين").
+        spelled_out = gettext_locale == "ar" and n in (1, 2)
+        assert ("%(num)d" in text) != spelled_out, (gettext_locale, n, text)
 
 
 def test_status_reports_every_locale_and_passes(app):
