@@ -1,12 +1,15 @@
 """The portal command: migrations, demo data, staff accounts."""
 
 import re
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
 from portal import db
+from portal.appointments.models import Booking
 from portal.audit.models import AuditEntry
 from portal.cases.models import Case
+from portal.profile import clock
 from portal.security import verify_password
 from portal.staff.models import StaffAccount
 from tests.conftest import FormFiller
@@ -52,6 +55,71 @@ def test_demo_cases_fill_an_empty_queue_once(app, runner, client):
     assert "Amanuel Tesfay" in queue and "Kateryna Bondar" not in queue  # completed: not open
     reference = re.search(r'href="/staff/cases/(FG-[\w-]+)"', queue).group(1)
     assert client.get(f"/staff/cases/{reference}").status_code == 200
+
+
+def _office_clock(monkeypatch, day: date) -> None:
+    """The office's clock stands at 10:00 (Oslo, winter) on `day`."""
+    moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    monkeypatch.setattr(clock, "today", lambda: day)
+
+
+def _demo_bookings(app) -> list[tuple[date, str, str, str | None]]:
+    with app.app_context():
+        bookings = db.get_session().scalars(select(Booking).order_by(Booking.starts_at)).all()
+        return [
+            (clock.utc(b.starts_at).date(), b.name, b.language, b.interpreter_language)
+            for b in bookings
+        ]
+
+
+def test_demo_books_times_today_and_tomorrow_once(app, runner, client, monkeypatch):
+    _office_clock(monkeypatch, date(2030, 1, 7))  # a Monday
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "Demo bookings on Monday 7 January 2030 (today): 5 added" in first.output
+    assert "Demo bookings on Tuesday 8 January 2030: 4 added" in first.output
+    assert "closed today" not in first.output
+    bookings = _demo_bookings(app)
+    days = [day for day, *_ in bookings]
+    assert days.count(date(2030, 1, 7)) == 5 and days.count(date(2030, 1, 8)) == 4
+    assert {language for _d, _n, language, _i in bookings} >= {"uk", "ar", "ti", "so"}
+    assert any(interpreter for *_, interpreter in bookings)  # someone needs an interpreter
+    assert all(name.endswith(" Demo") for _d, name, _l, _i in bookings)  # clearly invented
+
+    second = runner.invoke(args=["demo", "load"])  # idempotent, like the cases
+    assert "Demo bookings on Monday 7 January 2030 (today): there already" in second.output
+    assert len(_demo_bookings(app)) == 9
+
+    # the front desk can try check-in on today's list
+    line = next(line for line in second.output.splitlines() if "also reception" in line)
+    email, password = line.split(": ", 1)[1].split(" / ")
+    forms = FormFiller(client)
+    assert forms.post("/staff/login", {"email": email, "password": password}).status_code == 302
+    day_list = client.get("/staff/desk/").get_data(as_text=True)
+    assert "Amanuel Demo" in day_list and "Kateryna Demo" not in day_list
+    assert 'name="state" value="checked_in"' in day_list
+
+
+def test_on_a_closed_day_the_demo_books_the_next_open_days_and_says_so(app, runner, monkeypatch):
+    _office_clock(monkeypatch, date(2030, 1, 5))  # a Saturday
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "The office is closed today (Saturday 5 January 2030)" in result.output
+    assert "Demo bookings on Monday 7 January 2030: 5 added" in result.output
+    assert "/staff/desk/?day=2030-01-07" in result.output
+    days = {day for day, *_ in _demo_bookings(app)}
+    assert days == {date(2030, 1, 7), date(2030, 1, 8)}
+
+
+def test_the_demo_adds_no_bookings_beside_real_ones(app, runner, monkeypatch):
+    from tests.test_booking import book
+
+    book(app)  # a real booking (its own clock)
+    _office_clock(monkeypatch, date(2030, 1, 7))
+    result = runner.invoke(args=["demo", "load"])
+    assert "Demo bookings: none added (the database has real bookings)" in result.output
+    assert len(_demo_bookings(app)) == 1
 
 
 def test_staff_create_reads_the_password_from_stdin(app, runner):

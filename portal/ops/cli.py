@@ -61,12 +61,32 @@ def demo_load():
             click.echo(f"  also {role}: {email} / {password}")
     if login["cases"]:
         click.echo(f"  {login['cases']} fictional demo cases added")
+    _echo_demo_bookings(login["bookings"])
     click.echo(f"Staff pages: {login['url']} (new passwords on every `make run`)")
     if not current_app.config["STAFF_TOTP_REQUIRED"]:
         click.echo(
             "  The authenticator-app step is off for this demo (PORTAL_STAFF_TOTP_REQUIRED=false);\n"
             "  set up an app from the account page, or run with PORTAL_STAFF_TOTP_REQUIRED=true."
         )
+
+
+def _day(day) -> str:
+    return f"{day:%A} {day.day} {day:%B} {day.year}"
+
+
+def _echo_demo_bookings(bookings) -> None:
+    """Where the front desk's day list has demo bookings to check in."""
+    if bookings.skipped:
+        click.echo("  Demo bookings: none added (the database has real bookings)")
+        return
+    if not bookings.today_open:
+        click.echo(f"  The office is closed today ({_day(clock.today())}): the demo bookings are "
+                   "on the next open days")  # fmt: skip
+    for demo_day in bookings.days:
+        when = " (today)" if demo_day.day == clock.today() else ""
+        done = f"{demo_day.added} added" if demo_day.added else "there already"
+        click.echo(f"  Demo bookings on {_day(demo_day.day)}{when}: {done}; "
+                   f"day list /staff/desk/?day={demo_day.day.isoformat()}")  # fmt: skip
 
 
 @commands.cli.command("backup")
