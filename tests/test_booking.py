@@ -235,7 +235,7 @@ def test_loser_of_a_race_keeps_the_form_and_picks_another_time(app, forms):
 def test_cancel_through_the_manage_page(app, forms):
     day, times = first_free_time(forms.client)
     forms.post(f"/uk/book/general/{day}/{times[0]}", FORM)
-    response = forms.post("/uk/booking/cancel", {}, token_from="/uk/booking/")
+    response = forms.post("/uk/booking/cancel", {"confirm": "yes"})
     assert response.location == "/uk/booking/"
     assert reservations(app) == 0
     assert forms.client.get("/uk/booking/calendar.ics").status_code == 404
@@ -343,7 +343,9 @@ def test_a_post_for_an_unknown_topic_books_nothing(app, forms):
 def test_changing_a_booking_needs_the_form_token(app, forms, path):
     day, times = first_free_time(forms.client)
     forms.post(f"/uk/book/general/{day}/{times[0]}", FORM)
-    forms.client.post(path.format(day=day, time=times[1]), data={"csrf_token": "forged"})
+    forms.client.post(
+        path.format(day=day, time=times[1]), data={"csrf_token": "forged", "confirm": "yes"}
+    )
     assert reservations(app) == 1
     html = forms.client.get("/uk/booking/").get_data(as_text=True)
     assert f"{times[0][:2]}:{times[0][2:]}" in html  # still the original time

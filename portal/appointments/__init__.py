@@ -11,7 +11,7 @@ from portal.appointments import (
     models,  # noqa: F401 - the package's tables are known once it is imported
     views,
 )
-from portal.appointments.labels import INTERPRETER_MODES, TOPIC_LABELS
+from portal.appointments.labels import BRING_LABELS, INTERPRETER_MODES, TOPIC_LABELS
 from portal.appointments.services import utc
 from portal.appointments.staff import views as staff_views
 from portal.profile import ProfileError
@@ -23,12 +23,17 @@ def init_app(app: Flask) -> None:
     unknown = set(profile.booking.topics) - set(TOPIC_LABELS)
     if unknown:
         raise ProfileError(f"booking topics without a translated name: {sorted(unknown)}")
+    if set(profile.bring) - set(BRING_LABELS):
+        raise ProfileError(
+            f"visit.bring has unknown keys: {sorted(set(profile.bring) - set(BRING_LABELS))}"
+        )
     zone = ZoneInfo(profile.timezone)
 
     def _template_helpers():
         return {
             "topic_labels": TOPIC_LABELS,
             "interpreter_modes": INTERPRETER_MODES,
+            "bring_labels": BRING_LABELS,
             "profile_zone": zone,
         }
 

@@ -28,8 +28,14 @@ def language_choices() -> list[SelectChoice]:
     return [*choices, SelectChoice("other", _l("Another language"))]
 
 
-class CsrfOnlyForm(PortalForm):
-    """Buttons that change something (cancel, move): only the CSRF token."""
+class ConfirmForm(PortalForm):
+    """The "Yes" of an "Are you sure?" page: its button sends confirm=yes. A form without it
+    (an old page's button, a stray request) changes nothing and shows the question."""
+
+    confirm = HiddenField()
+
+    def confirmed(self) -> bool:
+        return self.validate_on_submit() and self.confirm.data == "yes"
 
 
 # One answer for a phone that has a booking at this time and one that has as many as a phone

@@ -4,6 +4,7 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from sqlalchemy.orm import Session
 
 from portal.appointments.models import Booking
@@ -12,7 +13,7 @@ from portal.links.short_links import new_short_link
 from portal.links.urls import public_url, short_link_url
 from portal.notify import outbox, sources, texts
 from portal.notify.models import OutboxMessage
-from portal.profile import clock
+from portal.profile import clock, get_profile
 
 REMINDER_HOUR = 17  # the day before, at 17:00 office time
 ABOUT_AN_ACTIVE_BOOKING = ("booking_confirmed", "booking_moved", "booking_reminder")
@@ -26,6 +27,31 @@ def contacts(booking: Booking) -> list[tuple[str, str]]:
     if booking.email:
         found.append(("email", booking.email.lower()))
     return found
+
+
+MASK = "\u2022" * 4  # ••••
+
+
+def masked_phone(e164: str) -> str:
+    """A phone number the page can show without giving it away: "+47 •••• 45 67"."""
+    try:
+        country = f"+{phonenumbers.parse(e164).country_code}"
+    except phonenumbers.NumberParseException:
+        country = ""
+    digits = e164[len(country) :]
+    return " ".join(part for part in (country, MASK, digits[-4:-2], digits[-2:]) if part)
+
+
+def masked_email(address: str) -> str:
+    """An e-mail address shown likewise: its first letter and its domain ("o••••@example.no")."""
+    local, _at, domain = address.rpartition("@")
+    return f"{local[:1]}{MASK}@{domain}" if local else MASK
+
+
+def masked_contacts(booking: Booking) -> list[tuple[str, str]]:
+    """Where the booking's messages went, masked: [("sms", "+47 •••• 45 67"), ("email", …)]."""
+    mask = {"sms": masked_phone, "email": masked_email}
+    return [(channel, mask[channel](to)) for channel, to in contacts(booking)]
 
 
 def reminder_time(starts_at: datetime, zone: str) -> datetime:
@@ -108,6 +134,9 @@ def _values(session: Session, message: OutboxMessage, locale: PortalLocale) -> d
         "when": texts.short_when(clock.utc(booking.starts_at), locale.gettext),
         "reference": booking.reference,
         "link": link,
+        # Where to come: for the texts about an appointment that stands (confirmed, moved,
+        # reminder, link again); a cancelled one needs no address.
+        "address": get_profile().visiting_address,
     }
 
 

@@ -17,8 +17,8 @@ from flask import (
 from flask_babel import gettext as _
 
 from portal import i18n
-from portal.appointments import calendar, services
-from portal.appointments.forms import PHONE_HAS_BOOKINGS, BookingForm, CsrfOnlyForm
+from portal.appointments import calendar, messages, services
+from portal.appointments.forms import PHONE_HAS_BOOKINGS, BookingForm, ConfirmForm
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
 from portal.forms.validation import ascii_number, parse_phone
@@ -179,32 +179,28 @@ def manage():
         return lost_link_for("booking", token)
     return render_template(
         "appointments/manage.html", booking=booking, new=request.args.get("new") == "1",
-        past=services.utc(booking.starts_at) <= _now(),
-        manage_url=absolute_url("booking.manage", token=token), form=CsrfOnlyForm(),
+        moved=request.args.get("moved") == "1", past=services.utc(booking.starts_at) <= _now(),
+        manage_url=absolute_url("booking.manage", token=token),
+        sent_to=messages.masked_contacts(booking),
     )  # fmt: skip
 
 
-@manage_bp.post("/cancel")
-@limiter.limit(submit_limit, deduct_when=succeeded)
+@manage_bp.route("/cancel", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def cancel():
-    token = request.cookies.get(BOOKING_COOKIE)
-    if not CsrfOnlyForm().validate_on_submit():
-        flash(_("For your safety, the form expired. Please try again."))
-    elif services.cancel(get_session(), token, _now()) is None:
-        _refuse_change(token)
-    return redirect(url_for(".manage"))
-
-
-def _refuse_change(token: str | None):
-    """A change that did not happen: the lost-link page when the link opens nothing, else 404
-    (a booking that is cancelled or has begun)."""
-    if services.find_booking(get_session(), token) is None:
-        abort_with_lost_link("booking", token)
-    abort(404)
+    """The "Are you sure?" page names the appointment; only its "Yes" cancels."""
+    booking = _active_booking_or_404()
+    form = ConfirmForm()
+    if request.method == "POST" and form.confirmed():
+        if services.cancel(get_session(), request.cookies.get(BOOKING_COOKIE), _now()) is None:
+            abort(404)
+        return redirect(url_for(".manage"))  # it names the cancelled appointment
+    return render_template("appointments/cancel.html", booking=booking, form=form)
 
 
 def _active_booking_or_404():
-    """The person's booking, if it can still be moved or cancelled (active, not yet begun)."""
+    """The person's booking, if it can still be moved or cancelled (active, not yet begun); the
+    lost-link page when the link opens nothing."""
     token = request.cookies.get(BOOKING_COOKIE)
     booking = services.find_booking(get_session(), token)
     if booking is None:
@@ -218,7 +214,7 @@ def _active_booking_or_404():
 def move_day():
     booking = _active_booking_or_404()
     days = services.open_days(get_session(), get_profile(), _now())
-    return render_template("appointments/days.html", topic=booking.topic, days=days, moving=True,
+    return render_template("appointments/days.html", topic=booking.topic, days=days, booking=booking,
                            day_url=lambda day: url_for(".move_time", day=day.isoformat()))  # fmt: skip
 
 
@@ -228,27 +224,31 @@ def move_time(day):
     slots = services.free_slots(get_session(), get_profile(), _day_or_404(day), _now())
     return render_template(
         "appointments/times.html", topic=booking.topic, day=date.fromisoformat(day), slots=slots,
-        moving=True, form=CsrfOnlyForm(),
+        booking=booking,
         time_url=lambda slot: url_for(".move_to", day=day, hhmm=slot.local.strftime("%H%M")),
     )  # fmt: skip
 
 
-@manage_bp.post("/move/<day>/<hhmm>")
-@limiter.limit(submit_limit, deduct_when=succeeded)
+@manage_bp.route("/move/<day>/<hhmm>", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def move_to(day, hhmm):
-    if not CsrfOnlyForm().validate_on_submit():
-        flash(_("For your safety, the form expired. Please try again."))
+    """The question "Move your appointment from … to …?"; only its "Yes" moves."""
+    booking = _active_booking_or_404()
+    start = _start_or_404(day, hhmm)
+    form = ConfirmForm()
+    if request.method == "POST" and form.confirmed():
+        try:
+            services.move(get_session(), get_profile(), request.cookies.get(BOOKING_COOKIE),
+                          start, _now())  # fmt: skip
+        except services.BookingRefused:
+            flash(_("This time was just taken by someone else. Please choose another time."))
+            return redirect(url_for(".move_time", day=day))
+        return redirect(url_for(".manage", moved=1))
+    free = services.free_slots(get_session(), get_profile(), _day_or_404(day), _now())
+    if not any(slot.starts_at == start for slot in free):
+        flash(_("This time can no longer be booked"))
         return redirect(url_for(".move_time", day=day))
-    token = request.cookies.get(BOOKING_COOKIE)
-    try:
-        services.move(get_session(), get_profile(), token, _start_or_404(day, hhmm), _now())
-    except services.BookingRefused as refused:
-        if refused.reason == "not_bookable" and services.find_booking(get_session(), token) is None:
-            abort_with_lost_link("booking", token)
-        flash(_("This time was just taken by someone else. Please choose another time."))
-        return redirect(url_for(".move_time", day=day))
-    flash(_("Your appointment has been moved."))
-    return redirect(url_for(".manage"))
+    return render_template("appointments/move.html", booking=booking, start=start, form=form)
 
 
 @manage_bp.get("/calendar.ics")

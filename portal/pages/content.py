@@ -34,6 +34,15 @@ SLUGS = (
     "privacy",
     "accessibility",
 )
+# What a reader of a page can do next: the flows its text sends them to ("register", "book a
+# time"), as (flow, booking topic or None). The page template shows them as buttons in the reader's
+# language, so no translated text needs a link of its own.
+PAGE_ACTIONS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "family-reunification": (("register", None), ("book", "family_reunification")),
+    "introduction-programme": (("book", "introduction_programme"),),
+    "self-settlement": (("book", None),),
+    "contact": (("book", None),),
+}
 FRONT_MATTER_FENCE = "+++"
 # Groups of digits with spaces, dots or dashes between them (51 91 40 20, 0032, 2024-06-01)
 # would be reordered inside right-to-left text; they are isolated left to right.
@@ -102,6 +111,7 @@ class Page:
     body_html: str  # Markdown rendered, placeholders not yet filled
     status: str  # source, reviewed, unreviewed, outdated or missing
     content_locale: str  # the gettext locale the text is written in (nb when missing)
+    actions: tuple[tuple[str, str | None], ...] = ()  # PAGE_ACTIONS
 
 
 def parse_page(text: str) -> PageFile:
@@ -178,4 +188,5 @@ class PageLibrary:
             body_html=_markdown.render(page.body),
             status=status,
             content_locale=content_locale,
+            actions=PAGE_ACTIONS.get(slug, ()),
         )

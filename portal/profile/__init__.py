@@ -66,6 +66,10 @@ class Profile:
     # Days after closing that a case is anonymised, and days the audit log is kept.
     case_retention_days: int = 365
     audit_retention_days: int = 730
+    # What to bring to an appointment (keys the booking pages name, appointments/labels.py) and
+    # a map of the visiting address ([visit] in the TOML; both optional).
+    bring: tuple[str, ...] = ("id", "letters")
+    map_url: str | None = None
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)
@@ -130,6 +134,8 @@ def parse(data: dict) -> Profile:
             booking_retention_days=int(data.get("retention", {}).get("bookings_days_after", 30)),
             case_retention_days=int(data.get("retention", {}).get("cases_days_after_closed", 365)),
             audit_retention_days=int(data.get("retention", {}).get("audit_days", 730)),
+            bring=tuple(data.get("visit", {}).get("bring", ("id", "letters"))),
+            map_url=data.get("visit", {}).get("map_url"),
         )
     except KeyError as error:
         raise ProfileError(f"the profile lacks {error}") from error
