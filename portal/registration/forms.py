@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal import i18n
@@ -81,15 +81,21 @@ class RegistrantForm(PortalForm):
         validators=[required(REQUIRED_CHOICE)],
     )
     name = CleanStringField(
-        _l("Your name"),
-        description=_l("Only if you are a relative or a helper."),
-        # No Optional(): it would stop the chain before validate_name can require the name.
-        validators=[length(NAME_MAX), any_script_name],
-    )
+        _l("Your full name"),
+        description=_l("As you usually write it, in any language and script."),
+        validators=[DataRequired(_l("Write your name, so we know who to contact.")), length(NAME_MAX), any_script_name],
+    )  # fmt: skip
+    passport_name = CleanStringField(
+        _l("Your name as written in the passport"),
+        # i18n: "the family member" is the person who has come, or will come, to Norway.
+        description=_l("With Latin letters (A–Z), exactly as in the passport or travel document. Only if you are the family member."),
+        # No Optional(): it would stop the chain before validate_passport_name can require it.
+        validators=[length(NAME_MAX), latin_name],
+    )  # fmt: skip
 
-    def validate_name(self, field):
-        if self.role.data in ("relative", "helper") and not field.data:
-            raise ValidationError(_l("Write your name, so we know who to contact."))
+    def validate_passport_name(self, field):
+        if self.role.data == "self" and not field.data:
+            raise ValidationError(_l("Write your name as in the passport."))
 
 
 class ReferencePersonForm(PortalForm):
@@ -274,7 +280,10 @@ class DeleteDraftForm(PortalForm):
 
 
 class RemoveMemberForm(PortalForm):
-    """Only the CSRF token."""
+    """The passport name of the member the confirmation page showed: a second tap, after the
+    list has moved up, does not remove the next person."""
+
+    member = HiddenField()
 
 
 SEND_LINK_REFUSED = {

@@ -131,26 +131,59 @@ def members(draft: Draft) -> list[dict]:
     return [dict(r.data) for r in rows]
 
 
-def remove_member(session: Session, draft: Draft, position: int) -> None:
-    """Remove one family member and close the gap, so positions stay 0, 1, 2, …"""
+def remove_member(session: Session, draft: Draft, position: int, passport_name: str) -> dict | None:
+    """Remove the family member at `position` if it is still the one named `passport_name` (a
+    second tap after the list moved up removes nobody), and close the gap, so positions stay
+    0, 1, 2, … Returns the removed member's answers, or None."""
     rows = sorted((r for r in draft.steps if r.step == MEMBER_STEP), key=lambda r: r.position)
-    if not 0 <= position < len(rows):
-        return
+    if not 0 <= position < len(rows) or rows[position].data.get("passport_name") != passport_name:
+        return None
+    removed = dict(rows[position].data)
     draft.steps.remove(rows[position])
     session.flush()
     for new_position, row in enumerate(r for r in rows if r is not rows[position]):
         row.position = new_position
     session.commit()
+    return removed
+
+
+def _answered(key: str, data: dict | None) -> bool:
+    """Whether a step's saved answers are enough. A draft saved before the registrant's own name
+    was asked has "About you" without it: that step is not done yet."""
+    if data is None:
+        return False
+    if key == "registrant":
+        return bool(data.get("name")) and (
+            data.get("role") != "self" or bool(data.get("passport_name"))
+        )
+    return True
+
+
+def steps_done(draft: Draft) -> list[tuple[str, bool]]:
+    """Every step in order (not the check page), and whether it is done."""
+    done = []
+    for key in ORDER[:-1]:
+        if key == "family-members":
+            done.append((key, bool(members(draft))))
+        else:
+            done.append((key, _answered(key, answers(draft, key))))
+    return done
 
 
 def first_missing_step(draft: Draft) -> str | None:
     """The first step without answers (None when everything needed is there)."""
-    for key in ORDER:
-        if key in SIMPLE_STEPS and answers(draft, key) is None:
-            return key
-        if key == "family-members" and not members(draft):
-            return key
-    return None
+    return next((key for key, done in steps_done(draft) if not done), None)
+
+
+def applicant_name(registrant: dict) -> str:
+    """The applicant's name for the staff's lists: the passport spelling (Latin letters, which
+    every caseworker can read) with the name in the person's own script beside it."""
+    name = without_control_characters(registrant.get("name") or "").strip()
+    latin = without_control_characters(registrant.get("passport_name") or "").strip()
+    if not latin or latin.casefold() == name.casefold():
+        return name[:200]
+    both = f"{latin} ({name})" if name else latin
+    return both if len(both) <= 200 else latin[:200]
 
 
 def delete_draft(session: Session, draft: Draft) -> None:
@@ -210,7 +243,7 @@ def _submit(session: Session, draft: Draft, token: str | None, *, profile, local
         due_in_days=route.due_in_days,
     )
     language = collected["language"]
-    case.applicant_name = without_control_characters(collected["registrant"].get("name") or "")
+    case.applicant_name = applicant_name(collected["registrant"])
     if language.get("interpreter_needed") == "yes":
         case.interpreter_language = language.get("interpreter_language")
     session.add(

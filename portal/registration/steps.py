@@ -34,8 +34,19 @@ ORDER = (
 MAX_MEMBERS = 15
 
 
+def heading(key: str):
+    """A step's heading (a lazy string), for the list of steps done and not yet."""
+    return SIMPLE_STEPS[key].heading if key in SIMPLE_STEPS else _l("Family members")
+
+
 def next_after(key: str) -> str:
     return ORDER[ORDER.index(key) + 1]
+
+
+def previous_before(key: str) -> str | None:
+    """The step before this one (None before the first: the start page comes before it)."""
+    index = ORDER.index(key)
+    return ORDER[index - 1] if index else None
 
 
 def progress(key: str) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from portal import i18n
 from portal.cases import services as case_services
@@ -24,7 +25,14 @@ from portal.links.urls import absolute_url
 from portal.profile import clock, get_profile
 from portal.registration import forms, services, summary
 from portal.registration.forms import SEND_LINK_REFUSED
-from portal.registration.steps import MAX_MEMBERS, MEMBER_STEP, SIMPLE_STEPS, next_after
+from portal.registration.steps import (
+    MAX_MEMBERS,
+    MEMBER_STEP,
+    SIMPLE_STEPS,
+    heading,
+    next_after,
+    previous_before,
+)
 from portal.registration.urls import step_url
 from portal.security import csrf, no_store, private_cookie
 from portal.security.limits import limiter, lookup_limit, not_found, submit_limit, succeeded
@@ -50,6 +58,15 @@ def _continue(key: str):
     if request.args.get("return") == "check":
         return redirect(url_for(".check"))
     return redirect(step_url(next_after(key)))
+
+
+def _back(key: str) -> str:
+    """The back link's target: the check page when the person came from it to change an answer,
+    otherwise the step before (the start page before the first)."""
+    if request.args.get("return") == "check":
+        return url_for(".check")
+    previous = previous_before(key)
+    return step_url(previous) if previous else url_for(".start")
 
 
 def draft_required(view):
@@ -98,8 +115,9 @@ def eligibility():
     form = forms.EligibilityForm(data=draft and services.answers(draft, "eligibility"))
     if not form.validate_on_submit():
         return render_template(
-            "registration/step.html", form=form, step=SIMPLE_STEPS["eligibility"]
-        )
+            "registration/step.html", form=form, step=SIMPLE_STEPS["eligibility"],
+            back_url=_back("eligibility"),
+        )  # fmt: skip
     if not form.eligible():
         return redirect(url_for(".not_eligible"))
     token = None
@@ -115,7 +133,7 @@ def eligibility():
 
 @bp.get("/not-eligible")
 def not_eligible():
-    return render_template("registration/not_eligible.html")
+    return render_template("registration/not_eligible.html", back_url=url_for(".eligibility"))
 
 
 @bp.route(
@@ -129,7 +147,9 @@ def simple_step(step):
     if form.validate_on_submit():
         services.save_step(get_session(), g.draft, step, form.data)
         return _continue(step)
-    return render_template("registration/step.html", form=form, step=definition)
+    return render_template(
+        "registration/step.html", form=form, step=definition, back_url=_back(step)
+    )
 
 
 @bp.get("/family-members")
@@ -139,8 +159,8 @@ def family_members():
     if not listed:
         return redirect(url_for(".family_member", position=0))
     return render_template(
-        "registration/members.html", members=listed, remove_form=forms.RemoveMemberForm(),
-        can_add=len(listed) < MAX_MEMBERS,
+        "registration/members.html", members=listed, can_add=len(listed) < MAX_MEMBERS,
+        back_url=_back("family-members"),
     )  # fmt: skip
 
 
@@ -157,30 +177,73 @@ def family_member(position):
         return redirect(
             url_for(".check" if request.args.get("return") == "check" else ".family_members")
         )
-    return render_template("registration/member.html", form=form, position=position)
+    listed = services.members(g.draft)
+    back_url = url_for(".family_members") if listed else _back("family-members")
+    if request.args.get("return") == "check":
+        back_url = url_for(".check")
+    return render_template(
+        "registration/member.html", form=form, position=position, back_url=back_url
+    )
 
 
-@bp.post("/family-members/<int:position>/remove")
+@bp.route("/family-members/<int:position>/remove", methods=["GET", "POST"])
 @draft_required
 def remove_family_member(position):
-    if forms.RemoveMemberForm().validate_on_submit():
-        services.remove_member(get_session(), g.draft, position)
-        flash(_("The family member was removed."))
-    else:
-        flash(_("For your safety, the form expired. Please try again."))
-    return redirect(url_for(".family_members"))
+    """Ask once ("Remove Mariia?", with her relation), then remove and name who was removed."""
+    listed = services.members(g.draft)
+    form = forms.RemoveMemberForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("For your safety, the form expired. Please try again."))
+            return redirect(url_for(".family_members"))
+        name = form.member.data or ""
+        removed = services.remove_member(get_session(), g.draft, position, name)
+        # A second tap finds the person gone: say the same, and remove nobody else.
+        if removed or not any(m.get("passport_name") == name for m in listed):
+            flash(_removed_notice(name))
+        return redirect(url_for(".family_members"))
+    if position >= len(listed):
+        return redirect(url_for(".family_members"))
+    member = listed[position]
+    form.member.data = member.get("passport_name")
+    relationships = {choice.value: choice.label for choice in forms.RELATIONSHIPS}
+    return render_template(
+        "registration/remove_member.html", form=form, member=member, position=position,
+        relationship=relationships.get(member.get("relationship")),
+        back_url=url_for(".family_members"),
+    )  # fmt: skip
+
+
+def _removed_notice(name: str) -> Markup:
+    """The notice "Mariia Petrenko was removed.", the name isolated from the text's direction."""
+    # i18n: a notice after the person removed a family member from the registration.
+    sentence = escape(_("%(name)s was removed."))  # Markup: the name below is escaped
+    return sentence % {"name": Markup("<bdi>%s</bdi>") % name}
 
 
 @bp.get("/check")
 @draft_required
 def check():
-    missing = services.first_missing_step(g.draft)
-    if missing is not None:
-        flash(_("Some answers are missing. Please fill in this page."))
-        return redirect(step_url(missing))
+    if services.first_missing_step(g.draft) is not None:
+        # Steps not reached yet are not mistakes: show what is done and what is left.
+        return redirect(url_for(".progress_page", unfinished=1))
     return render_template(
-        "registration/check.html", sections=summary.sections(g.draft), max_members=MAX_MEMBERS
-    )
+        "registration/check.html", sections=summary.sections(g.draft), max_members=MAX_MEMBERS,
+        back_url=_back("check"),
+    )  # fmt: skip
+
+
+@bp.get("/your-registration")
+@draft_required
+def progress_page():
+    """Where "continue now" and a saved link lead: welcome back, the steps done and not yet,
+    and a button to the first step not done (or to the check page)."""
+    missing = services.first_missing_step(g.draft)
+    steps = [(heading(key), step_url(key), done) for key, done in services.steps_done(g.draft)]
+    return render_template(
+        "registration/progress.html", steps=steps, next_url=step_url(missing or "check"),
+        complete=missing is None, unfinished=bool(request.args.get("unfinished")),
+    )  # fmt: skip
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -203,7 +266,7 @@ def submit():
         if status_token:
             response.set_cookie(**private_cookie(STATUS_COOKIE, status_token, None))
         return response
-    return render_template("registration/submit.html", form=form)
+    return render_template("registration/submit.html", form=form, back_url=url_for(".check"))
 
 
 @bp.get("/receipt")
@@ -270,8 +333,7 @@ def resume():
         response = redirect(url_for(".receipt"))
         response.set_cookie(**_draft_cookie(token))
         return response
-    missing = services.first_missing_step(draft)
-    response = redirect(step_url(missing or "check"))
+    response = redirect(url_for(".progress_page"))
     # A new token on every resume: a link someone else sent cannot be used to read what this
     # person writes afterwards. (The "save" page always shows the current link.)
     response.set_cookie(**_draft_cookie(services.renew_token(get_session(), draft)))
