@@ -28,7 +28,7 @@ STEPS = {
     "language": {
         "languages": "Ukrainian, Russian",
         "interpreter_needed": "yes",
-        "interpreter_language": "Ukrainian",
+        "interpreter_language": "uk",
         "interpreter_dialect": "",
     },
     "contact": {"phone": "+380 50 123 4567", "email": "", "preferred_channel": "sms"},

@@ -25,7 +25,7 @@ DETAILS = dict(
 )  # fmt: skip
 FORM = {
     "name": "Олена Петренко", "phone": "+380 50 123 4567", "email": "", "people": "2",
-    "language": "uk", "interpreter_needed": "yes", "interpreter_language": "Українська",
+    "language": "uk", "interpreter_needed": "yes", "interpreter_language": "uk",
     "interpreter_dialect": "", "interpreter_mode": "on_site", "note": "Я прийду з донькою",
 }  # fmt: skip
 

@@ -79,7 +79,7 @@ def test_a_complete_registration_becomes_a_case(app, forms, lang):
         assert registration.answers["reference-person"]["national_id"] == "15076500565"
         assert registration.answers["family_members"][0]["duf_number"] == "201212345678"
         assert registration.answers["contact"]["phone"] == "+380501234567"
-        assert registration.interpreter_language == "Ukrainian"
+        assert registration.interpreter_language == "uk"
         assert session.scalar(select(func.count()).select_from(DraftStep)) == 0
 
 

@@ -13,6 +13,7 @@ from portal.forms.fields import (
     email_field,
     phone_field,
 )
+from portal.i18n import languages
 from portal.links.tokens import looks_like_token, new_token
 
 CHOOSE = _l("Choose one of the answers.")
@@ -82,11 +83,9 @@ class BookingForm(PortalForm):
         invalid_choice_message=CHOOSE,
         validators=[InputRequired(CHOOSE)],
     )  # fmt: skip
-    interpreter_language = CleanStringField(
-        _l("Language for the interpreter"),
-        description=_l("Only if you need an interpreter."),
-        validators=[_length(100)],  # no Optional(): the rule below must run
-    )
+    # The same list as the registration's (portal/i18n/languages.py), stored as a language tag.
+    interpreter_language = languages.interpreter_language_field()
+    interpreter_language_other = languages.other_language_field()
     interpreter_dialect = CleanStringField(_l("Dialect (optional)"), validators=[_length(100)])
     interpreter_mode = RadioField(
         _l("Where should the interpreter be?"),
@@ -104,12 +103,15 @@ class BookingForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+        languages.prepare(self)
         if not looks_like_token(self.form_key.data):
             self.form_key.data = new_token()
 
     def validate_interpreter_language(self, field):
-        if self.interpreter_needed.data == "yes" and not field.data:
-            raise ValidationError(_l("Write which language the interpreter should speak."))
+        languages.check_choice(self)
+
+    def validate_interpreter_language_other(self, field):
+        languages.check_other(self)
 
     def validate_interpreter_mode(self, field):
         if self.interpreter_needed.data == "yes" and field.data not in INTERPRETER_MODES:

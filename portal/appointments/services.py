@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.appointments import closures, messages, slots
 from portal.appointments.models import Booking, DeskReservation, SlotLock
+from portal.i18n import languages
 from portal.links.references import new_reference
 from portal.links.retired import replace_links
 from portal.links.short_links import short_link_target
@@ -66,7 +67,7 @@ def details_from(form, topic: str) -> BookingDetails:
         people=int(form.people.data),
         language=form.language.data,
         interpreter_needed=needed,
-        interpreter_language=form.interpreter_language.data if needed else None,
+        interpreter_language=languages.chosen(form),
         interpreter_dialect=(form.interpreter_dialect.data or None) if needed else None,
         interpreter_mode=form.interpreter_mode.data if needed else None,
         note=form.note.data or None,

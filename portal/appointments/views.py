@@ -22,6 +22,7 @@ from portal.appointments.forms import PHONE_HAS_BOOKINGS, BookingForm, ConfirmFo
 from portal.appointments.labels import TOPIC_LABELS
 from portal.db import get_session
 from portal.forms.validation import ascii_number, parse_phone
+from portal.i18n.switching import switching_language
 from portal.links.exchange import exchange_link_token
 from portal.links.pages import abort_with_lost_link, lost_link_for
 from portal.links.tokens import keyed_hash
@@ -128,7 +129,7 @@ def details(topic, day, hhmm):
         return redirect(url_for(".choose_time", topic=topic, day=day))
     form = BookingForm(language=i18n.current_locale().code)
     refusal = None
-    if form.validate_on_submit():
+    if not switching_language(form) and form.validate_on_submit():
         try:
             _booking, token = services.book(
                 get_session(), get_profile(), start, services.details_from(form, topic), _now(),

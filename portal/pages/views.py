@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal import i18n
+from portal.i18n import languages
 from portal.pages import services
 from portal.pages.cache import cached_page
 from portal.pages.content import SLUGS
@@ -10,6 +11,10 @@ from portal.profile import get_profile
 from portal.security import private_cookie
 
 bp = Blueprint("pages", __name__)
+# A stored interpreter language (a tag, or text typed before there was a list): in the reader's
+# language on a person's pages, with its tag on staff pages.
+bp.add_app_template_filter(languages.readable, "language_name")
+bp.add_app_template_filter(languages.for_staff, "language_for_staff")
 
 
 def _library():

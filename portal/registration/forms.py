@@ -20,6 +20,7 @@ from portal.forms.fields import (
     not_in_future,
     phone_field,
 )
+from portal.i18n import languages as language_list
 from portal.profile import clock
 
 NAME_MAX = 200
@@ -234,19 +235,23 @@ class LanguageForm(PortalForm):
         choices=YES_NO,
         validators=[required(REQUIRED_CHOICE)],
     )
-    interpreter_language = CleanStringField(
-        _l("Language for the interpreter"),
-        description=_l("Only if you need an interpreter."),
-        validators=[length(100)],  # no Optional(): validate_interpreter_language must run
-    )
+    # The same list as the booking form's (portal/i18n/languages.py), stored as a language tag.
+    interpreter_language = language_list.interpreter_language_field()
+    interpreter_language_other = language_list.other_language_field()
     interpreter_dialect = CleanStringField(
         _l("Dialect (optional)"),
         validators=[Optional(), length(100)],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language_list.prepare(self)
+
     def validate_interpreter_language(self, field):
-        if self.interpreter_needed.data == "yes" and not field.data:
-            raise ValidationError(_l("Write which language the interpreter should speak."))
+        language_list.check_choice(self)
+
+    def validate_interpreter_language_other(self, field):
+        language_list.check_other(self)
 
 
 class ContactForm(PortalForm):

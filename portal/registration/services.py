@@ -12,6 +12,7 @@ from portal.cases import routing
 from portal.cases import services as cases
 from portal.cases.models import Case
 from portal.forms.validation import without_control_characters
+from portal.i18n import languages
 from portal.links.retired import find_retired, replace_links
 from portal.links.short_links import short_link_target
 from portal.links.tokens import derived_token, keyed_hash, looks_like_token, new_token, token_hash
@@ -31,6 +32,16 @@ def _now() -> datetime:
 def _aware(moment: datetime) -> datetime:
     # SQLite gives naive datetimes back; they are stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def interpreter_language(language: dict) -> str | None:
+    """What the case stores from the language step: a language tag, the typed name of
+    "another language", an old draft's free text as typed; None without need."""
+    if language.get("interpreter_needed") != "yes":
+        return None
+    return languages.stored_value(
+        language.get("interpreter_language"), language.get("interpreter_language_other")
+    )
 
 
 def create_draft(session: Session, locale: str, days: int) -> tuple[Draft, str]:
@@ -244,15 +255,12 @@ def _submit(session: Session, draft: Draft, token: str | None, *, profile, local
     )
     language = collected["language"]
     case.applicant_name = applicant_name(collected["registrant"])
-    if language.get("interpreter_needed") == "yes":
-        case.interpreter_language = language.get("interpreter_language")
+    case.interpreter_language = interpreter_language(language)
     session.add(
         Registration(
             case=case,
             answers=collected,
-            interpreter_language=language.get("interpreter_language")
-            if language.get("interpreter_needed") == "yes"
-            else None,
+            interpreter_language=case.interpreter_language,
             family_member_count=len(collected["family_members"]),
         )
     )

@@ -20,6 +20,7 @@ from portal import i18n
 from portal.cases import services as case_services
 from portal.cases.services import STATUS_COOKIE
 from portal.db import get_session, writing_view
+from portal.i18n.switching import switching_language
 from portal.links.pages import lost_link_for, lost_link_page
 from portal.links.urls import absolute_url
 from portal.profile import clock, get_profile
@@ -113,7 +114,7 @@ def start():
 def eligibility():
     draft = services.find_draft(get_session(), _draft_token())
     form = forms.EligibilityForm(data=draft and services.answers(draft, "eligibility"))
-    if not form.validate_on_submit():
+    if switching_language(form) or not form.validate_on_submit():
         return render_template(
             "registration/step.html", form=form, step=SIMPLE_STEPS["eligibility"],
             back_url=_back("eligibility"),
@@ -144,7 +145,7 @@ def not_eligible():
 def simple_step(step):
     definition = SIMPLE_STEPS[step]
     form = definition.form(data=services.answers(g.draft, step))
-    if form.validate_on_submit():
+    if not switching_language(form) and form.validate_on_submit():
         services.save_step(get_session(), g.draft, step, form.data)
         return _continue(step)
     return render_template(
@@ -170,7 +171,7 @@ def family_member(position):
     if position > len(services.members(g.draft)) or position >= MAX_MEMBERS:
         abort(404)
     form = forms.FamilyMemberForm(data=services.answers(g.draft, MEMBER_STEP, position))
-    if form.validate_on_submit():
+    if not switching_language(form) and form.validate_on_submit():
         services.save_step(get_session(), g.draft, MEMBER_STEP, form.data, position)
         if request.form.get("action") == "save":
             return redirect(url_for(".saved"))

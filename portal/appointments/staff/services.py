@@ -4,10 +4,8 @@ written to the audit log in the same transaction (closures: appointments/closure
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -17,6 +15,7 @@ from portal.appointments import closures
 from portal.appointments import services as booking_services
 from portal.appointments.models import Booking, Closure, DeskReservation
 from portal.forms.validation import format_phone
+from portal.i18n import languages
 from portal.notify.models import OutboxMessage
 from portal.profile import clock, get_profile
 
@@ -25,15 +24,6 @@ ATTENDANCE_ACTIONS = {
     "no_show": "booking_no_show",
     "clear": "booking_attendance_cleared",
 }
-# Languages people often need an interpreter for, besides the portal's own. People type the
-# language's name in any language and script; these are the names recognised (from CLDR).
-OTHER_INTERPRETER_LANGUAGES = (
-    "am", "om", "sw", "rw", "ln", "fr", "es", "pt", "tr", "ur", "hi", "bn", "ne", "my", "th",
-    "vi", "zh", "pl", "ro", "sq", "bs", "hr", "sr", "ka", "hy", "az", "uz", "tg", "ky", "be",
-)  # fmt: skip
-EXTRA_LANGUAGE_NAMES = {"farsi": "fa", "sorani": "ckb", "soranî": "ckb", "kurmanji": "ku"}
-
-
 class AttendanceRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -84,41 +74,17 @@ class DayList:
 # --- languages ---------------------------------------------------------------------------------
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.split()).strip(".").casefold()
-
-
-@cache
-def _language_codes_by_name() -> dict[str, str]:
-    """Names of languages in English, Norwegian and their own language, to CLDR codes."""
-    portal = [locale.gettext for locale in i18n.locales()]
-    names: dict[str, str] = {}
-    for locale in i18n.locales():
-        names.setdefault(_normalised(locale.name), locale.gettext)
-        names.setdefault(_normalised(locale.english), locale.gettext)
-    for code in (*portal, *OTHER_INTERPRETER_LANGUAGES):
-        for display in ("en", "nb", code):
-            try:
-                name = Locale.parse(display).languages.get(code)
-            except (UnknownLocaleError, ValueError):
-                continue
-            if name:
-                names.setdefault(_normalised(name), code)
-    return {**names, **EXTRA_LANGUAGE_NAMES}
-
-
 def language_name(code: str) -> str:
     """A language's name in the staff page's language, capitalised (Norwegian writes "arabisk")."""
-    name = i18n.current_locale().babel.languages.get(code) or code
-    return name[:1].upper() + name[1:]
+    return languages.name_in(code, i18n.current_locale().babel) or code
 
 
-def interpreter_language(typed: str) -> tuple[str, str]:
-    """(key, readable name) of what a person typed as the interpreter's language: a language
-    recognised by one of its names gets its name in the staff language, anything else stays as
-    typed (and is summed with the same text in other case)."""
-    code = _language_codes_by_name().get(_normalised(typed))
-    return (code, language_name(code)) if code else (_normalised(typed), typed)
+def interpreter_language(stored: str) -> tuple[str, str]:
+    """(key, readable name) of the interpreter's language a booking stores: a language tag, or
+    a name typed before there was a list, gets its name in the staff language; anything else
+    ("another language") stays as typed, and is summed with the same text in other case."""
+    tag = languages.recognised(stored)
+    return (tag, language_name(tag)) if tag else (" ".join(stored.split()).casefold(), stored)
 
 
 def spoken_language(portal_code: str) -> str:

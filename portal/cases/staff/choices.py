@@ -12,6 +12,7 @@ from portal.cases.labels import CASE_TYPE_LABELS
 from portal.cases.models import CASE_TYPES, STATUSES
 from portal.cases.staff.labels import QUEUE_SORTS, STATUS_NAMES
 from portal.forms.fields import select_choices
+from portal.i18n import languages
 from portal.staff.models import StaffAccount
 
 
@@ -83,5 +84,5 @@ def export_row(case) -> list:
         case.reference, CASE_TYPE_LABELS.get(case.type, case.type), STATUS_NAMES[case.status],
         names.get(case.department, case.department), case.assignee.name if case.assignee else "",
         case.applicant_name or "", locale.english if locale else case.locale,
-        case.interpreter_language or "", format_date(case.created_at, "short"), case.due_date.isoformat(),
+        languages.for_staff(case.interpreter_language), format_date(case.created_at, "short"), case.due_date.isoformat(),
     ]  # fmt: skip
