@@ -48,10 +48,11 @@ class Notice:
 
 
 def masked_phone(phone: str) -> str:
-    """ "+47 •••• 45 67": enough to tell which number a message goes to, no more."""
+    """The number as "+47 •••• 45 67" (no-break spaces): enough to tell which number a
+    message goes to, no more."""
     number = phonenumbers.parse(phone)
     national = str(number.national_number)
-    return f"+{number.country_code} •••• {national[-4:-2]} {national[-2:]}"
+    return "\u00a0".join((f"+{number.country_code}", "••••", national[-4:-2], national[-2:]))
 
 
 @dataclass

@@ -165,9 +165,11 @@ def cancel_closure_bookings(closure_id: int):
 
 
 def _cancelled_message(done) -> str:
+    names = ", ".join(f"{booking.reference} {booking.name}" for booking in done.bookings)
     text = ngettext(
-        "%(num)d appointment is cancelled.", "%(num)d appointments are cancelled.",
-        len(done.bookings),
+        "%(num)d appointment is cancelled (%(names)s).",
+        "%(num)d appointments are cancelled (%(names)s).",
+        len(done.bookings), names=names,
     ) + " " + ngettext(
         "%(num)d message is queued: the person gets it in the language they booked in.",
         "%(num)d messages are queued: each person gets them in the language they booked in.",
