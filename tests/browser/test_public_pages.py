@@ -1,4 +1,4 @@
-"""Every public page in every locale: axe-core WCAG 2.1 A/AA, reflow at 320 px, keyboard use."""
+"""Every public page in every locale: axe-core WCAG 2.2 A/AA, reflow at 320 px, keyboard use."""
 
 import pytest
 
@@ -6,7 +6,7 @@ from portal.i18n import load_registry
 from portal.pages.content import SLUGS
 
 LOCALES = list(load_registry())
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PATHS = ["", *SLUGS, "no-such-page"]
 
 
