@@ -1,5 +1,7 @@
 """The registration in a real browser: every page in every language passes axe and reflows."""
 
+from pathlib import Path
+
 import pytest
 
 from portal.i18n import load_registry
@@ -138,3 +140,80 @@ def test_arabic_form_is_mirrored(live_server, page_at, tmp_path_factory):
     assert legend["x"] + legend["width"] > main["x"] + main["width"] - 40, (
         "text starts at the right"
     )
+
+
+SHOTS = Path("/tmp/shots/registration")
+MYSELF = {"role": "self", "name": "مريم أحمدي", "passport_name": "Maryam Ahmadi"}
+SECOND = {**STEPS["family-members/0"], "passport_name": "Ivan Petrenko", "native_name": ""}
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("code", ["ar", "en"])
+def test_back_links_remove_after_asking_and_welcome_back(live_server, page_at, axe_source, code):
+    """#14 at 360 px: the back link (mirrored in Arabic), removing a family member only after
+    asking, the notice naming who was removed, and "Welcome back" after saving."""
+    page = page_at(360)
+    problems = {}
+    base = f"{live_server}/{code}/family-registration"
+    page.goto(f"{base}/eligibility")
+    navigate(page, 'button[value="continue"]')  # each line of the summary names its question
+    question = page.locator(".legend").first.inner_text()
+    assert page.locator(".error-summary a").first.inner_text().startswith(question)
+    shoot(page, f"{code}-error-summary")
+    fill_step(page, STEPS["eligibility"])
+    audit(page, axe_source, problems, "about you")
+    back = page.locator(".back-link")
+    heading = page.locator("h1").bounding_box()
+    assert back.bounding_box()["y"] < heading["y"], "the back link stands above the heading"
+    if code == "ar":  # right to left: the link starts at the right, its arrow points right
+        main = page.locator("main").bounding_box()
+        box = back.bounding_box()
+        assert box["x"] + box["width"] > main["x"] + main["width"] - 40
+        assert "matrix(0.707107, 0.707107" in back.evaluate(
+            "e => getComputedStyle(e, '::before').transform"
+        )
+    shoot(page, f"{code}-about-you-back-link")
+    fill_step(page, MYSELF)
+    fill_step(page, STEPS["reference-person"])
+    fill_step(page, STEPS["family-members/0"])
+    navigate(page, f'a[href="/{code}/family-registration/family-members/1"]')
+    fill_step(page, SECOND)
+    navigate(page, f'a[href="/{code}/family-registration/family-members/0/remove"]')
+    assert page.locator("h1 bdi").inner_text() == "Mariia Petrenko"
+    audit(page, axe_source, problems, "remove?")
+    shoot(page, f"{code}-remove-question")
+    navigate(page, "form button[type=submit]")
+    assert page.url == f"{base}/family-members"
+    assert page.locator(".flash bdi").inner_text() == "Mariia Petrenko"
+    assert page.locator(".summary-name").all_inner_texts() == ["Ivan Petrenko"]
+    audit(page, axe_source, problems, "removed")
+    shoot(page, f"{code}-removed-notice")
+    navigate(page, f'a[href="/{code}/family-registration/permit"]')
+    fill_step(page, STEPS["permit"], button="save")
+    navigate(page, f'a[href="/{code}/family-registration/your-registration"]')
+    assert page.locator(".error-summary, .error-message").count() == 0
+    audit(page, axe_source, problems, "welcome back")
+    shoot(page, f"{code}-welcome-back")
+    navigate(page, "main a.button")
+    assert page.url == f"{base}/language"
+    navigate(page, ".back-link")
+    assert page.url == f"{base}/permit"
+    assert problems == {}
+
+
+def test_welcome_back_and_remove_question_at_desktop_width(live_server, page_at, axe_source):
+    page = page_at(1280)
+    problems = {}
+    base = f"{live_server}/ar/family-registration"
+    page.goto(f"{base}/eligibility")
+    for step in ("eligibility", "registrant", "reference-person", "family-members/0"):
+        fill_step(page, STEPS[step])
+    navigate(page, 'a[href="/ar/family-registration/family-members/0/remove"]')
+    audit(page, axe_source, problems, "remove?")
+    page.goto(f"{base}/your-registration")
+    audit(page, axe_source, problems, "welcome back")
+    assert problems == {}
