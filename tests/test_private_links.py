@@ -536,7 +536,7 @@ def test_the_staff_page_shows_no_contact_details_and_refuses_a_past_booking(app,
     assert "67" in page and "123 4567" not in page and "olena@" not in page
     assert "o•••@example.org" in page
     owner_forms = FormFiller(owner)
-    owner_forms.post("/uk/booking/cancel", {}, token_from="/uk/booking/")
+    owner_forms.post("/uk/booking/cancel", {"confirm": "yes"})
     refused = staff.forms.post(f"/staff/desk/bookings/{booking.id}/new-link", {},
                                token_from="/staff/desk/")  # fmt: skip
     assert refused.status_code == 302 and messages(app, "booking_link") == []

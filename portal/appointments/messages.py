@@ -33,19 +33,20 @@ MASK = "\u2022" * 4  # ••••
 
 
 def masked_phone(e164: str) -> str:
-    """A phone number the page can show without giving it away: "+47 •••• 45 67"."""
+    """A phone number the page can show without giving it away: "+47 •••• 45 67", joined by
+    no-break spaces so that it never breaks over two lines."""
     try:
-        country = f"+{phonenumbers.parse(e164).country_code}"
+        number = phonenumbers.parse(e164)
     except phonenumbers.NumberParseException:
-        country = ""
-    digits = e164[len(country) :]
-    return " ".join(part for part in (country, MASK, digits[-4:-2], digits[-2:]) if part)
+        return MASK
+    national = str(number.national_number)
+    return "\u00a0".join((f"+{number.country_code}", MASK, national[-4:-2], national[-2:]))
 
 
 def masked_email(address: str) -> str:
-    """An e-mail address shown likewise: its first letter and its domain ("o••••@example.no")."""
+    """An e-mail address shown likewise, as the staff pages show it: "o•••@example.no"."""
     local, _at, domain = address.rpartition("@")
-    return f"{local[:1]}{MASK}@{domain}" if local else MASK
+    return f"{local[:1]}\u2022\u2022\u2022@{domain}" if local else MASK
 
 
 def masked_contacts(booking: Booking) -> list[tuple[str, str]]:
