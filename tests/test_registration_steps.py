@@ -82,6 +82,7 @@ def test_a_draft_saved_without_the_name_asks_for_it_before_sending(app, forms):
     response = forms.client.get(f"{BASE}/check")
     assert response.location == f"{BASE}/your-registration?unfinished=1"
     page = html_of(forms.client.get(response.location))
+    assert "<h1>Some steps are not done yet</h1>" in page and 'class="flash"' not in page
     assert re.search(
         r'href="/en/family-registration/registrant">About you</a>\s*<span>Not done yet', page
     )
