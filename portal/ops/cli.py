@@ -81,7 +81,7 @@ def _echo_demo_bookings(bookings) -> None:
         return
     if not bookings.today_open:
         click.echo(f"  The office is closed today ({_day(clock.today())}): the demo bookings are "
-                   "on the next open days")  # fmt: skip
+                   "on the next open days (check-in opens on the day itself)")  # fmt: skip
     for demo_day in bookings.days:
         when = " (today)" if demo_day.day == clock.today() else ""
         done = f"{demo_day.added} added" if demo_day.added else "there already"

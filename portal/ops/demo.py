@@ -26,31 +26,32 @@ DEMO_ADMIN_EMAIL = "demo.admin@example.org"
 DEMO_CASEWORKER_EMAIL = "demo.caseworker@example.org"
 DEMO_RECEPTION_EMAIL = "demo.reception@example.org"
 
-# (applicant, locale, interpreter, days until due, status) — invented people.
+# (applicant, locale, languages spoken, interpreter's language tag, days until due, status)
+# — invented people.
 DEMO_CASES = (
-    ("Olena Kovalenko", "uk", "Ukrainian", 9, "received"),
-    ("Amanuel Tesfay", "ti", "Tigrinya", -2, "in_review"),
-    ("Fatima Al-Hassan", "ar", "Arabic", 3, "waiting_for_applicant"),
-    ("Mohammad Rahimi", "fa-af", "Dari", 12, "received"),
-    ("Hodan Warsame", "so", None, -6, "received"),
-    ("Kateryna Bondar", "uk", None, 20, "completed"),
+    ("Olena Kovalenko", "uk", "Ukrainian", "uk", 9, "received"),
+    ("Amanuel Tesfay", "ti", "Tigrinya", "ti", -2, "in_review"),
+    ("Fatima Al-Hassan", "ar", "Arabic", "ar", 3, "waiting_for_applicant"),
+    ("Mohammad Rahimi", "fa-af", "Dari", "fa-AF", 12, "received"),
+    ("Hodan Warsame", "so", "Somali, English", None, -6, "received"),
+    ("Kateryna Bondar", "uk", "Ukrainian, English", None, 20, "completed"),
 )
 
 
-# (name, phone, language booked in, interpreter language, interpreter mode, people, e-mail),
+# (name, phone, language booked in, interpreter's language tag, interpreter mode, people, e-mail),
 # one list per demo day, in the order of the day's times. Names end in "Demo"; the phones are
 # one invented run (+47 400 00 1xx) that the demo recognises as its own.
 DEMO_BOOKINGS = (
     (
         ("Olena Demo", "+4740000101", "uk", None, None, 1, None),
-        ("Amanuel Demo", "+4740000102", "ti", "Tigrinya", "on_site", 2, None),
-        ("Fatima Demo", "+4740000103", "ar", "Arabic", "phone", 1, None),
+        ("Amanuel Demo", "+4740000102", "ti", "ti", "on_site", 2, None),
+        ("Fatima Demo", "+4740000103", "ar", "ar", "phone", 1, None),
         ("Hodan Demo", "+4740000104", "so", None, None, 1, "hodan.demo@example.org"),
-        ("Mohammad Demo", "+4740000105", "fa-af", "Dari", "on_site", 3, None),
+        ("Mohammad Demo", "+4740000105", "fa-af", "fa-AF", "on_site", 3, None),
     ),
     (
         ("Kateryna Demo", "+4740000106", "uk", None, None, 1, None),
-        ("Yonas Demo", "+4740000107", "ti", "Tigrinya", "on_site", 1, None),
+        ("Yonas Demo", "+4740000107", "ti", "ti", "on_site", 1, None),
         ("Sara Demo", "+4740000108", "en", None, None, 1, "sara.demo@example.org"),
         ("Ali Demo", "+4740000109", "ar", None, None, 2, None),
     ),
@@ -150,19 +151,20 @@ def _demo_bookings(session: Session, profile: Profile) -> DemoBookings:
     )
 
 
-def _answers(name: str, interpreter: str | None) -> dict:
+def _answers(name: str, spoken: str, interpreter: str | None) -> dict:
     settled = (date.today() - timedelta(days=700)).isoformat()
     return {
         "eligibility": {"lived_here_under_five_years": "yes", "group": "refugee"},
-        "registrant": {"role": "self", "name": name},
+        "registrant": {"role": "self", "name": name, "passport_name": name},
         "reference-person": {
             "full_name": name.split()[0] + " Demo", "national_id": "", "phone": "",
             "address": "Demoveien 1, 4006 Stavanger", "settled_on": settled,
         },
         "permit": {"application_date": "2025-02-01", "permit_date": "2025-09-01"},
         "language": {
-            "languages": interpreter or "Norsk", "interpreter_needed": "yes" if interpreter else "no",
-            "interpreter_language": interpreter or "", "interpreter_dialect": "",
+            "languages": spoken, "interpreter_needed": "yes" if interpreter else "no",
+            "interpreter_language": interpreter or "", "interpreter_language_other": "",
+            "interpreter_dialect": "",
         },
         "contact": {"phone": "+47 400 00 000", "email": "", "preferred_channel": "sms"},
         "family_members": [{
@@ -177,7 +179,7 @@ def _demo_cases(session: Session, profile: Profile, caseworker) -> int:
     if session.scalar(select(func.count()).select_from(Case)):
         return 0  # there are cases already: never add demo cases to real data
     department = profile.route("family_reunification")
-    for number, (name, locale, interpreter, due, status) in enumerate(DEMO_CASES):
+    for number, (name, locale, spoken, interpreter, due, status) in enumerate(DEMO_CASES):
         case = open_case(
             session, case_type="family_reunification", department=department, locale=locale,
             submission_key=f"demo:{number}", status_token=new_token(), due_in_days=0,
@@ -187,7 +189,9 @@ def _demo_cases(session: Session, profile: Profile, caseworker) -> int:
         case.interpreter_language = interpreter
         session.add(
             Registration(
-                case=case, answers=_answers(name, interpreter), interpreter_language=interpreter
+                case=case,
+                answers=_answers(name, spoken, interpreter),
+                interpreter_language=interpreter,
             )
         )
         if status != "received":
