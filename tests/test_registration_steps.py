@@ -34,7 +34,10 @@ def back_link(html: str) -> str | None:
 def test_the_family_member_themselves_is_asked_their_name_in_the_passport(forms):
     fill_in(forms, lang="en", until="registrant")
     page = html_of(forms.client.get(f"{BASE}/registrant"))
-    assert 'id="name"' in page and 'id="passport_name"' in page
+    assert 'id="name" name="name" type="text" value="" autocomplete="name"' in page
+    assert (
+        'id="passport_name" name="passport_name" type="text" value="" autocomplete="name"' in page
+    )
     response = forms.post(f"{BASE}/registrant", {"role": "self", "name": "", "passport_name": ""})
     html = html_of(response)
     assert response.status_code == 200

@@ -85,6 +85,7 @@ class RegistrantForm(PortalForm):
         _l("Your full name"),
         description=_l("As you usually write it, in any language and script."),
         validators=[DataRequired(_l("Write your name, so we know who to contact.")), length(NAME_MAX), any_script_name],
+        render_kw={"autocomplete": "name"},
     )  # fmt: skip
     passport_name = CleanStringField(
         _l("Your name as written in the passport"),
@@ -92,6 +93,7 @@ class RegistrantForm(PortalForm):
         description=_l("With Latin letters (A–Z), exactly as in the passport or travel document. Only if you are the family member."),
         # No Optional(): it would stop the chain before validate_passport_name can require it.
         validators=[length(NAME_MAX), latin_name],
+        render_kw={"autocomplete": "name"},
     )  # fmt: skip
 
     def validate_passport_name(self, field):
