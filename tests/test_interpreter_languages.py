@@ -245,3 +245,24 @@ def test_pages_without_a_form_keep_plain_links(client):
     html = client.get("/en/").get_data(as_text=True)
     assert "switch_language" not in html
     assert 'href="/language/ar?next=/"' in html
+
+
+def test_check_page_names_the_language_and_asks_no_other_when_listed(forms):
+    fill_in(forms, lang="nb")
+    html = forms.client.get("/nb/family-registration/check").get_data(as_text=True)
+    assert "Ukrainsk (\u2068Українська\u2069)" in html
+    assert "#interpreter_language_other" not in html  # "another language" was not chosen
+
+
+def test_switching_on_the_first_step_needs_no_draft(app, forms):
+    page = forms.client.get("/en/family-registration/eligibility").get_data(as_text=True)
+    response = forms.client.post(
+        "/so/family-registration/eligibility",
+        data={"lived_here_under_five_years": "unsure", "switch_language": "so",
+              "csrf_token": _token(page)},
+    )  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="so"' in html
+    assert 'value="unsure" checked' in html
+    with app.app_context():
+        assert db.get_session().scalars(select(DraftStep)).all() == []

@@ -58,8 +58,13 @@ def _rows(form, change_url: str) -> list[Row]:
         Row(str(field.label.text), _display(field), f"{change_url}?return=check#{_anchor(field)}",
             field.name in LTR_FIELDS and bool(field.data))
         for field in form
-        if field.name != "csrf_token"
+        if field.name != "csrf_token" and not _unasked(field)
     ]  # fmt: skip
+
+
+def _unasked(field) -> bool:
+    """"Another language" is only an answer when the list's "another language" was chosen."""
+    return field.name == "interpreter_language_other" and not field.data
 
 
 def sections(draft) -> list[Section]:
