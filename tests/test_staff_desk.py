@@ -335,8 +335,21 @@ def test_removing_a_closure(app, forms, staff, monday):
     forms.client.post(f"/staff/closures/{closure_id}/remove", data={})  # no form token
     with app.app_context():
         assert len(db.get_session().scalars(select(Closure)).all()) == 1
-    response = forms.post(f"/staff/closures/{closure_id}/remove", {}, token_from=closure_page)
+    # the closure page links to a page that asks once
+    assert f'href="/staff/closures/{closure_id}/remove"' in forms.client.get(closure_page).text
+    assert (
+        f'action="/staff/closures/{closure_id}/remove"' not in forms.client.get(closure_page).text
+    )
+    asked = forms.client.get(f"/staff/closures/{closure_id}/remove").text
+    assert "Remove the closure?" in asked and "Monday 7 January 2030" in asked
+    assert "Staff training" in asked and "Go back" in asked
+    with app.app_context():
+        assert len(db.get_session().scalars(select(Closure)).all()) == 1  # asking changes nothing
+    remove = f"/staff/closures/{closure_id}/remove"
+    response = forms.post(remove, {}, token_from=remove)
     assert response.status_code == 302 and response.location == "/staff/closures/"
+    done = forms.client.get("/staff/closures/").text
+    assert "The closure Monday 7 January 2030 is removed." in done
     with app.app_context():
         assert db.get_session().scalars(select(Closure)).all() == []
     [removed] = audit_rows(app, "closure_removed")

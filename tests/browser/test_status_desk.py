@@ -1,5 +1,6 @@
 """The status page with a question waiting (Arabic and English at 360 px), and the front desk's
-closure pages up to a bulk cancellation (Norwegian, 1280 px and 320 px), in a real browser:
+closure pages through a bulk cancellation and the closure's removal (Norwegian, 1280 px and
+320 px), in a real browser:
 axe, no sideways scroll, what comes first, and screenshots for a person to look at."""
 
 import os
@@ -120,6 +121,12 @@ def test_cancelling_the_bookings_of_a_closure_is_asked_once(live_app, page_at, a
     assert page.locator(".flash").count() == 1
     if width == 1280:
         _shot(page, "closure-done-nb-1280")
+    navigate(page, "main a[href$='/remove']")  # removing the closure is asked once too
+    audit(page, axe_source, problems, "remove the closure?")
+    if width == 1280:
+        _shot(page, "closure-remove-nb-1280")
+    navigate(page, "main form button[type='submit']")
+    assert page.url.endswith("/staff/closures/") and page.locator(".flash").count() == 1
     with app.app_context():
         statuses = db.get_session().scalars(
             select(Booking.status).where(Booking.reference.like("TB-CLOS-%"))

@@ -16,6 +16,7 @@ from portal.appointments.staff.forms import (
     DayForm,
 )
 from portal.db import get_session
+from portal.i18n.formatting import format_date
 from portal.links.staff import contact_lines, new_link_message
 from portal.profile import clock
 from portal.staff.forms import ConfirmForm
@@ -132,9 +133,7 @@ def closure(closure_id: int):
     session = get_session()
     found = closure_rules.find(session, closure_id) or abort(404)
     hit = closure_rules.bookings_hit(session, found, _actor(), desk.readable_contact)
-    return render_template(
-        "appointments/staff/closure.html", closure=found, hit=hit, confirm=ConfirmForm()
-    )
+    return render_template("appointments/staff/closure.html", closure=found, hit=hit)
 
 
 @bp.route("/closures/<int:closure_id>/cancel-bookings", methods=["GET", "POST"])
@@ -184,14 +183,28 @@ def _cancelled_message(done) -> str:
     return text
 
 
-@bp.post("/closures/<int:closure_id>/remove")
+@bp.route("/closures/<int:closure_id>/remove", methods=["GET", "POST"])
 @staff_required("admin", "reception")
 def remove_closure(closure_id: int):
+    """Asked once, on a page of its own; then the closures page says which one went."""
     session = get_session()
     found = closure_rules.find(session, closure_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        _expired()
-        return redirect(url_for(".closure", closure_id=closure_id))
-    closure_rules.remove(session, found, _actor())
-    flash(_("The closure is removed. Its days can be booked again if they are open days."))
-    return redirect(url_for(".closures"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            _expired()
+            return redirect(url_for(".remove_closure", closure_id=closure_id))
+        what = _closure_days(found)
+        closure_rules.remove(session, found, _actor())
+        flash(_("The closure %(days)s is removed. These days can be booked again if they are "
+                "open days.", days=what))  # fmt: skip
+        return redirect(url_for(".closures"))
+    return render_template("appointments/staff/closure_remove.html", closure=found, form=form,
+                           days=_closure_days(found))  # fmt: skip
+
+
+def _closure_days(closure) -> str:
+    first, last = format_date(closure.first_day, "full"), format_date(closure.last_day, "full")
+    if first == last:
+        return first
+    return _("%(first)s to %(last)s", first=first, last=last)
