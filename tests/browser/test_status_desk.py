@@ -63,6 +63,10 @@ def test_the_waiting_question_comes_first_on_a_phone(live_app, page_at, axe_sour
     assert page.locator(".sent-list").first.is_visible()
     audit(page, axe_source, problems, f"{code} status, what you sent open")
     _shot(page, f"status-{code}-360-sent")
+    navigate(page, ".waiting-question button")  # sent empty: the error stays in the question
+    assert page.locator(".waiting-question .field-error").count() == 1
+    audit(page, axe_source, problems, f"{code} status, empty answer")
+    _shot(page, f"status-{code}-360-error")
     assert problems == {}
 
 
