@@ -81,6 +81,8 @@ def test_the_yes_cancels_and_the_page_after_names_what_was_cancelled(app, forms)
     assert re.search(rf"Your appointment on .+ at {hour} \(Family reunification\) is cancelled\.",
                      page)  # fmt: skip
     assert forms.client.get("/en/booking/cancel").status_code == 404  # nothing left to cancel
+    again = forms.client.post("/en/booking/cancel", data={"confirm": "yes"})  # a second tap
+    assert again.status_code == 302 and again.location == "/en/booking/"
 
 
 def test_moving_shows_the_appointment_asks_from_and_to_and_names_the_new_time(app, forms):
@@ -102,6 +104,13 @@ def test_moving_shows_the_appointment_asks_from_and_to_and_names_the_new_time(ap
     response = forms.post(confirm_path, {"confirm": "yes"})
     assert response.status_code == 302 and response.location == "/en/booking/?moved=1"
     assert starts_at(app) == f"active {int(times[1][:2]) - 1:02d}{times[1][2:]}"
+    again = forms.client.post(confirm_path, data={"confirm": "yes"})  # a second tap
+    assert again.status_code == 302 and again.location == "/en/booking/?moved=1"
+    with app.app_context():
+        sent = db.get_session().scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "booking_moved")
+        )
+        assert len(sent.all()) == 2  # one move, told once by text and once by e-mail
     page = text_of(forms.client.get(response.location).get_data(as_text=True))
     assert re.search(rf"Your appointment is moved to .+{new}\.", page)
 

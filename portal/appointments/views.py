@@ -189,7 +189,10 @@ def manage():
 @manage_bp.route("/cancel", methods=["GET", "POST"])
 @limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def cancel():
-    """The "Are you sure?" page names the appointment; only its "Yes" cancels."""
+    """The "Are you sure?" page names the appointment; only its "Yes" cancels. A second tap on
+    the "Yes" lands on the page that names the cancelled appointment."""
+    if request.method == "POST" and _own_booking().status == "cancelled":
+        return redirect(url_for(".manage"))
     booking = _active_booking_or_404()
     form = ConfirmForm()
     if request.method == "POST" and form.confirmed():
@@ -199,13 +202,18 @@ def cancel():
     return render_template("appointments/cancel.html", booking=booking, form=form)
 
 
-def _active_booking_or_404():
-    """The person's booking, if it can still be moved or cancelled (active, not yet begun); the
-    lost-link page when the link opens nothing."""
+def _own_booking():
+    """The booking of this browser's link; the lost-link page when the link opens nothing."""
     token = request.cookies.get(BOOKING_COOKIE)
     booking = services.find_booking(get_session(), token)
     if booking is None:
         abort_with_lost_link("booking", token)
+    return booking
+
+
+def _active_booking_or_404():
+    """The person's booking, if it can still be moved or cancelled (active, not yet begun)."""
+    booking = _own_booking()
     if booking.status != "active" or services.utc(booking.starts_at) <= _now():
         abort(404)
     return booking
@@ -233,10 +241,13 @@ def move_time(day):
 @manage_bp.route("/move/<day>/<hhmm>", methods=["GET", "POST"])
 @limiter.limit(submit_limit, methods=["POST"], deduct_when=succeeded)
 def move_to(day, hhmm):
-    """The question "Move your appointment from … to …?"; only its "Yes" moves."""
+    """The question "Move your appointment from … to …?"; only its "Yes" moves. A second tap
+    on the "Yes" moves nothing again (and sends no second message)."""
     booking = _active_booking_or_404()
     start = _start_or_404(day, hhmm)
     form = ConfirmForm()
+    if request.method == "POST" and services.utc(booking.starts_at) == start:
+        return redirect(url_for(".manage", moved=1))
     if request.method == "POST" and form.confirmed():
         try:
             services.move(get_session(), get_profile(), request.cookies.get(BOOKING_COOKIE),
