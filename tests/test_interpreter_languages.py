@@ -46,7 +46,7 @@ def test_the_twelve_come_first_then_the_rest_by_name_then_other(app, code):
         assert [c.value for c in flat[1:13]] == PORTAL_TAGS
         more = [c for c in flat[13:-1]]
         assert len(more) >= 40 and flat[-1].value == languages.OTHER
-        names = [languages._sort_key(str(c.label).split(" (")[0]) for c in more]
+        names = [languages._sort_key(str(c.label).split(" (")[0], code) for c in more]
         assert names == sorted(names)
         tags = [c.value for c in flat if c.value]
         assert len(tags) == len(set(tags))
@@ -54,6 +54,17 @@ def test_the_twelve_come_first_then_the_rest_by_name_then_other(app, code):
         assert list(choices)[1:] == ["Languages of this website", "More languages"]
     finally:
         context.pop()
+
+
+def test_sorting_sets_accents_aside_and_puts_norwegian_letters_after_z():
+    names = ["Østerriksk", "Ålandsk", "Zulu", "Ærlig", "Émile", "Ewe"]
+    assert sorted(names, key=lambda name: languages._sort_key(name, "nb")) == [
+        "Émile", "Ewe", "Zulu", "Ærlig", "Østerriksk", "Ålandsk"
+    ]  # fmt: skip
+    # Elsewhere å is an a with a ring.
+    assert sorted(names, key=lambda name: languages._sort_key(name, "en"))[:3] == [
+        "Ålandsk", "Émile", "Ewe"
+    ]  # fmt: skip
 
 
 def test_names_in_the_reader_language_with_their_own_name(app):

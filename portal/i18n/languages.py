@@ -7,8 +7,9 @@ they are one of the names we recognise ("Arabic", "العربية", "Farsi").
 
 Order: the portal's twelve languages in the language picker's order, then the languages below
 sorted by their name in the reader's language, then "other". Sorting is by the case-folded name
-with accents set aside, not by the reader's collation rules (PyICU is not installed): good
-enough for a list of about 60 names, and the same on every machine.
+with accents set aside (and Norwegian's æ, ø, å after z), not by each language's full collation
+rules (PyICU is not installed): good enough for a list of about 60 names, and the same on every
+machine.
 """
 
 import unicodedata
@@ -109,8 +110,15 @@ def _language(tag: str, reader: Locale) -> Language | None:
     return Language(tag, name, own)
 
 
-def _sort_key(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+# Letters that Norwegian sorts after z, in this order (accents are set aside for the others).
+AFTER_Z = {"nb": {"æ": "z{", "ø": "z|", "å": "z}"}}
+
+
+def _sort_key(name: str, reader: str = "") -> str:
+    text = name.casefold()
+    for letter, key in AFTER_Z.get(reader, {}).items():
+        text = text.replace(letter, key)
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -122,7 +130,7 @@ def portal_languages(reader: Locale | None = None) -> list[Language]:
 def more_languages(reader: Locale | None = None) -> list[Language]:
     reader = reader or current_locale().babel
     found = [lang for tag in MORE_LANGUAGES if (lang := _language(tag, reader))]
-    return sorted(found, key=lambda lang: _sort_key(lang.name))
+    return sorted(found, key=lambda lang: _sort_key(lang.name, reader.language))
 
 
 def known_tags() -> set[str]:
