@@ -13,6 +13,7 @@ from portal.profile import clock
 from portal.security import verify_password
 from portal.staff.models import StaffAccount
 from tests.conftest import FormFiller
+from tests.test_booking import book
 
 
 def _account(app, email):
@@ -113,8 +114,6 @@ def test_on_a_closed_day_the_demo_books_the_next_open_days_and_says_so(app, runn
 
 
 def test_the_demo_adds_no_bookings_beside_real_ones(app, runner, monkeypatch):
-    from tests.test_booking import book
-
     book(app)  # a real booking (its own clock)
     _office_clock(monkeypatch, date(2030, 1, 7))
     result = runner.invoke(args=["demo", "load"])

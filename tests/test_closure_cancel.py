@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal import db
 from portal.appointments.models import Booking, Closure
 from portal.notify.models import OutboxMessage
+from portal.profile import clock
 from tests.conftest import audit_rows, csrf_token_in
 from tests.test_booking import MONDAY_0800
 from tests.test_notify import Recorder, _send
@@ -97,11 +98,7 @@ def test_the_confirmation_lists_each_person_and_their_message_in_their_language(
     forms.post(f"{closure_page}/cancel-bookings", {"bookings": f"{ids[0]},{ids[1]}"},
                token_from=f"{closure_page}/cancel-bookings")  # fmt: skip
     sms, email = Recorder(), Recorder()
-    with app.app_context():
-        from portal.profile import clock
-
-        now = clock.now()
-    _send(app, now, sms=sms, email=email)
+    _send(app, clock.now(), sms=sms, email=email)
     shown = [html_lib.unescape(text) for _lang, _dir, text in notices]
     closed = [body for _c, _r, body, _s in sms.sent if "/book/" in body]
     assert sorted(closed) == sorted(shown)
