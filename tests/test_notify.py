@@ -26,7 +26,12 @@ def _values(kind: str, gettext_locale: str) -> dict:
         datetime(2026, 12, 24, 10, 30, tzinfo=ZoneInfo("Europe/Oslo")), gettext_locale
     )
     link = BOOK_LINK if kind in ("booking_cancelled", "booking_closed") else LINK
-    return {"when": when, "reference": "TB-7K3M-Q9TD", "link": link}
+    return {
+        "when": when,
+        "reference": "TB-7K3M-Q9TD",
+        "link": link,
+        "address": "Tinngata 8, Stavanger",
+    }
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -40,7 +45,11 @@ def test_every_message_renders_in_every_language_within_two_segments(app, kind, 
     with app.test_request_context():
         english, _, _ = texts.render(kind, "en", values, service="x", phone="y")
     assert values["link"] in sms and values["link"] in body
-    for key in ("reference", "when"):  # what the English text gives, every language gives
+    for key in (
+        "reference",
+        "when",
+        "address",
+    ):  # what the English text gives, every language gives
         if values[key] in english:
             assert values[key] in sms, (locale.code, kind, key)
     encoding, parts = texts.segments(sms)
@@ -477,10 +486,21 @@ def test_short_link_tokens_never_reach_the_access_log():
 
 def test_a_long_public_address_is_reported_before_it_costs_three_segments(app):
     with app.test_request_context():
-        assert texts.too_long(BASE, LOCALES, KINDS) == []
+        office = app.extensions["profile"].visiting_address
+        assert texts.too_long(BASE, LOCALES, KINDS, address=office) == []
         long_address = "https://flyktningtjenesten.nordre-follo.kommune.no"
-        over = texts.too_long(long_address, LOCALES, KINDS)
+        over = texts.too_long(long_address, LOCALES, KINDS, address=office)
     assert over and all(parts == 3 for _code, _kind, parts in over)
+
+
+def test_booking_messages_say_where_the_office_is(app):
+    values = {"when": "24.12.2026 10:30", "reference": "TB-7K3M-Q9TD", "link": BASE + "/k/x",
+              "address": "Tinngata 8, Stavanger"}  # fmt: skip
+    with app.app_context():
+        for kind in ("booking_confirmed", "booking_reminder", "booking_moved"):
+            sms, _subject, body = texts.render(kind, "nb", values, service="S", phone="1")
+            assert "Tinngata 8, Stavanger" in sms, kind
+            assert body.count("Tinngata 8, Stavanger") == 2, kind  # the text and its own line
 
 
 def test_no_message_of_any_kind_carries_id_numbers_notes_or_names(app, forms, client):

@@ -13,9 +13,10 @@ from portal.i18n.formatting import short_when
 # case reference (TB-7K3M-Q9TD), %(link)s a short web address. Keep them; keep the text short:
 # a text message has room for about 60 letters besides them in Arabic, Tigrinya or Ukrainian.
 SMS_TEXTS = {
-    "booking_confirmed": _l("Booked: %(when)s. Ref. %(reference)s. Change or cancel: %(link)s"),
-    "booking_reminder": _l("Reminder: your time is tomorrow, %(when)s. Change or cancel: %(link)s"),
-    "booking_moved": _l("Your time is moved to %(when)s. Ref. %(reference)s. %(link)s"),
+    # i18n: %(address)s is the office's street address ("Tinngata 8, Stavanger")
+    "booking_confirmed": _l("Booked: %(when)s, %(address)s. Change or cancel: %(link)s"),
+    "booking_reminder": _l("Reminder: tomorrow %(when)s, %(address)s. Change or cancel: %(link)s"),
+    "booking_moved": _l("Your time is moved to %(when)s, %(address)s. %(link)s"),
     "booking_cancelled": _l("Your time %(when)s is cancelled. Book a new time: %(link)s"),
     "booking_closed": _l(
         "The office is closed, so your time %(when)s is cancelled. Book a new time: %(link)s"
@@ -40,6 +41,8 @@ EMAIL_SUBJECTS = {
     "booking_link": _l("Your booking %(reference)s"),
     "status_link": _l("Your new link for %(reference)s"),
 }
+# i18n: a line of an e-mail about an appointment: where the office is
+EMAIL_ADDRESS_LINE = _l("Address: %(address)s")
 # i18n: the last line of an e-mail: the service's name and phone number
 EMAIL_SIGNATURE = _l("%(service)s, phone %(phone)s. Please do not answer this e-mail.")
 
@@ -68,11 +71,12 @@ def render(
         sms = str(SMS_TEXTS[kind]) % values
         subject = str(EMAIL_SUBJECTS[kind]) % {"reference": values.get("reference", "")}
         signature = str(EMAIL_SIGNATURE) % {"service": service, "phone": phone}
-    return sms, subject, f"{sms}\n\n{signature}\n"
+        where = str(EMAIL_ADDRESS_LINE) % values if "address" in values else ""
+    return sms, subject, "\n\n".join(part for part in (sms, where, signature) if part) + "\n"
 
 
 def too_long(
-    base_url: str, locales, kinds, *, service: str = "", phone: str = ""
+    base_url: str, locales, kinds, *, service: str = "", phone: str = "", address: str = ""
 ) -> list[tuple[str, str, int]]:
     """(locale, kind, segments) of every message that would need more than two SMS segments with
     this public address: the texts leave about 60 letters for words in two UCS-2 segments, so a
@@ -93,6 +97,7 @@ def too_long(
                 "when": short_when(sample, locale.gettext),
                 "reference": "TB-7K3M-Q9TD",
                 "link": link,
+                "address": address,
             }
             sms, _subject, _body = render(
                 kind, locale.gettext, values, service=service, phone=phone

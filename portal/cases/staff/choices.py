@@ -2,7 +2,6 @@
 pages' language."""
 
 from flask import current_app, g
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from portal.cases.models import CASE_TYPES, STATUSES
 from portal.cases.staff.labels import QUEUE_SORTS, STATUS_NAMES
 from portal.forms.fields import select_choices
 from portal.i18n import languages
+from portal.i18n.formatting import format_date
 from portal.staff.models import StaffAccount
 
 
