@@ -202,6 +202,22 @@ def test_asking_again_and_again_is_limited_per_reference_and_address(app, regist
     )
 
 
+def test_switching_language_on_the_link_again_form_keeps_what_was_typed(app, registered, forms):
+    reference, _ = registered
+    page = forms.client.get("/uk/link-again/").get_data(as_text=True)
+    assert 'form="link-again-form" formaction="/ar/link-again/"' in page
+    typed = {"reference": reference.lower(), "contact": "+47 912"}  # not a number yet
+    response = forms.client.post(
+        "/ar/link-again/",
+        data={**typed, "switch_language": "ar", "csrf_token": CSRF_INPUT.search(page).group(1)},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="ar" dir="rtl">' in html
+    assert f'value="{reference.lower()}"' in html and 'value="+47 912"' in html
+    assert "error-summary" not in html  # nothing was asked yet
+    assert messages(app, "status_link") == [] and audit_rows(app, "link_requested") == []
+
+
 def test_forms_without_their_token_do_not_use_up_the_owners_attempts(app, registered):
     reference, _ = registered
     stranger = app.test_client()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import db
 from portal.cases.models import Case, CaseEvent
+from portal.notify.models import OutboxMessage
 from portal.profile import clock
 from portal.registration.models import Draft, DraftStep, Registration
 from tests.registration_data import STEPS, fill_in
@@ -242,6 +243,25 @@ def test_save_and_resume_on_another_device(app, forms, make_app):
     assert "HttpOnly" in response.headers["Set-Cookie"]
     page = other_device.get(response.location)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+
+
+def test_switching_language_on_the_saved_page_keeps_the_typed_address(app, forms):
+    fill_in(forms, until="permit")
+    forms.post(f"{BASE}/permit", {**STEPS["permit"], "action": "save"})
+    saved = forms.client.get(f"{BASE}/saved").get_data(as_text=True)
+    assert 'form="send-link-form" formaction="/ar/family-registration/saved"' in saved
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', saved).group(1)
+    response = forms.client.post(
+        "/ar/family-registration/saved",
+        data={"email": "olena@", "switch_language": "ar", "csrf_token": token},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="ar" dir="rtl">' in html
+    assert 'value="olena@"' in html and "error-summary" not in html
+    assert count(app, OutboxMessage) == 0  # nothing was sent
+    # A POST that is not a switch sends nothing either: back to the page.
+    other = forms.client.post(f"{BASE}/saved", data={"email": "x@example.no", "csrf_token": token})
+    assert other.status_code == 303 and other.location == f"{BASE}/saved"
 
 
 def test_delete_draft_removes_everything_at_once(app, forms):

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from portal.db import get_session
 from portal.forms import validation
+from portal.i18n.switching import switching_language
 from portal.links import references
 from portal.links.forms import LinkAgainForm
 from portal.links.tokens import keyed_hash
@@ -49,6 +50,8 @@ def _answered(response) -> bool:
 @limiter.limit(per_target_limit, methods=["POST"], key_func=_target_key, deduct_when=_answered)
 def request_link():
     form = LinkAgainForm()
+    if switching_language(form):
+        return render_template("recovery/request.html", form=form)
     if not form.validate_on_submit():
         return render_template("recovery/request.html", form=form), 400 if form.errors else 200
     started = time.monotonic()

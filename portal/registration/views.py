@@ -286,9 +286,16 @@ def receipt():
     return render_template("registration/receipt.html", case=case, status_url=status_url)
 
 
-@bp.get("/saved")
+@bp.route("/saved", methods=["GET", "POST"])
 @draft_required
 def saved():
+    """The saved page; a POST is only the language picker sending the send-link form, which
+    comes back in the new language with what was typed (nothing is sent)."""
+    form = forms.SendLinkForm()
+    if switching_language(form):
+        return _saved_page(form)
+    if request.method == "POST":
+        return redirect(url_for(".saved"), 303)
     return _saved_page(forms.SendLinkForm(formdata=None))
 
 
