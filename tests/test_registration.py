@@ -211,6 +211,16 @@ def test_family_members_can_be_added_changed_and_removed(app, forms):
         assert positions == [0]
 
 
+def test_add_another_family_member_follows_the_last_family_member_on_the_check_page(forms):
+    fill_in(forms)
+    check = forms.client.get(f"{BASE}/check").get_data(as_text=True)
+    add = check.index(f'href="{BASE}/family-members/1"')
+    last_member = check.rindex(f'href="{BASE}/family-members/0?return=check')
+    after = check.find("<h2", last_member)
+    assert last_member < add and (after == -1 or add < after), "between the member and the next"
+    assert check.count(f'href="{BASE}/family-members/1"') == 1
+
+
 def test_change_links_return_to_the_check_page(forms):
     fill_in(forms)
     check = forms.client.get(f"{BASE}/check").get_data(as_text=True)
