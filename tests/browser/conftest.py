@@ -46,6 +46,9 @@ def live_app(tmp_path_factory):
         {
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
+            # Its own instance folder: the rate-limit file there starts empty every run (in the
+            # repository's instance/ it counted every earlier run of the day).
+            "INSTANCE_DIR": str(folder / "instance"),
             "ARGON2_CHEAPEST": True,
             # Every browser test comes from 127.0.0.1; the limits are tested in test_status.py.
             "RATELIMIT_SUBMITS": "10000 per hour",
