@@ -92,8 +92,9 @@ def test_the_booking_conflict_is_explained_beside_the_phone_field(live_app, page
 
     page = page_at(320)
     page.goto(f"{live_app.url}/ti/book/general/{day}/{time}")
-    for name in ("name", "phone", "interpreter_language"):
+    for name in ("name", "phone"):
         page.fill(f'[name="{name}"]', {**FORM, "phone": phone}[name])
+    page.select_option('[name="interpreter_language"]', FORM["interpreter_language"])
     page.check('[name="interpreter_needed"][value="yes"]')
     page.check('[name="interpreter_mode"][value="on_site"]')
     navigate(page, "main form button[type=submit]")
