@@ -91,7 +91,7 @@ def test_moving_shows_the_appointment_asks_from_and_to_and_names_the_new_time(ap
     for step in ("/en/booking/move/", f"/en/booking/move/{day}/"):
         html = forms.client.get(step).get_data(as_text=True)
         current = text_of(re.search(r'<div class="booking-summary">(.*?)</div>', html, re.S)[1])
-        assert "Your appointment now" in current and old in current
+        assert "Your current appointment" in current and old in current
         assert "Family reunification" in current
     times_page = forms.client.get(f"/en/booking/move/{day}/").get_data(as_text=True)
     confirm_path = f"/en/booking/move/{day}/{times[1]}"

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from portal import db
+from portal.config import ROOT
 from portal.i18n import load_registry
 from portal.notify import texts, worker
 from portal.notify.models import KINDS, OutboxMessage
 from portal.notify.transports import TransportError
 from portal.profile import clock
+from portal.profile import load as load_profile
 
 LOCALES = list(load_registry().values())
 BASE = "https://ankomst.stavanger.kommune.no"  # a realistic public address
@@ -122,7 +124,8 @@ def test_the_worker_sends_in_the_persons_language_with_a_short_link_that_works(a
     counts, sms, _ = _send(app, NOW)
     assert counts["sent"] == 1  # the reminder is not due yet
     channel, recipient, body, _ = sms.sent[0]
-    assert booking.reference in body and "/k/" in body
+    # Where to come, and the link to the booking (whose page shows the reference).
+    assert "Tinngata 8, Stavanger" in body and "/k/" in body
     assert texts.segments(body)[1] <= 2
     link = re.search(r"(/k/[\w-]{22})", body).group(1)
     opened = client.get(link)
@@ -265,7 +268,7 @@ def test_staff_see_what_was_sent_and_admins_can_send_a_failed_message_again(app,
     assert response.status_code == 302
     assert _rows(app, id=failed.id)[0].status == "pending"
     counts, sms, _ = _send(app, clock.now())
-    assert counts["sent"] == 1 and booking.reference in sms.sent[0][2]
+    assert counts["sent"] == 1 and "Tinngata 8, Stavanger" in sms.sent[0][2]
     with app.app_context():
         from portal.audit.models import AuditEntry
 
@@ -491,6 +494,17 @@ def test_a_long_public_address_is_reported_before_it_costs_three_segments(app):
         long_address = "https://flyktningtjenesten.nordre-follo.kommune.no"
         over = texts.too_long(long_address, LOCALES, KINDS, address=office)
     assert over and all(parts == 3 for _code, _kind, parts in over)
+
+
+@pytest.mark.parametrize("name", ["stavanger", "bergen"])
+def test_every_shipped_profile_keeps_appointment_texts_within_two_segments(app, name):
+    profile = load_profile(str(ROOT / "deploy" / "profiles" / f"{name}.toml"))
+    base = f"https://ankomst.{name}.kommune.no"
+    with app.test_request_context():
+        assert texts.too_long(base, LOCALES, KINDS, address=profile.sms_address) == []
+        # The full visiting address of Bergen would not fit: that is what sms_address is for.
+        if profile.sms_address != profile.visiting_address:
+            assert texts.too_long(base, LOCALES, KINDS, address=profile.visiting_address)
 
 
 def test_booking_messages_say_where_the_office_is(app):

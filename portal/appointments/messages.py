@@ -137,7 +137,7 @@ def _values(session: Session, message: OutboxMessage, locale: PortalLocale) -> d
         "link": link,
         # Where to come: for the texts about an appointment that stands (confirmed, moved,
         # reminder, link again); a cancelled one needs no address.
-        "address": get_profile().visiting_address,
+        "address": get_profile().sms_address,
     }
 
 

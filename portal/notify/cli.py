@@ -29,7 +29,7 @@ def outbox_send(loop, interval):
     channels = transports.from_config(current_app.config)
     profile = current_app.extensions["profile"]
     too_long = texts.too_long(
-        public_base(), i18n.locales(), KINDS, address=profile.visiting_address
+        public_base(), i18n.locales(), KINDS, address=profile.sms_address
     )
     for code, kind, parts in too_long:
         current_app.logger.warning(

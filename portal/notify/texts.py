@@ -16,7 +16,7 @@ SMS_TEXTS = {
     # i18n: %(address)s is the office's street address ("Tinngata 8, Stavanger")
     "booking_confirmed": _l("Booked: %(when)s, %(address)s. Change or cancel: %(link)s"),
     "booking_reminder": _l("Reminder: tomorrow %(when)s, %(address)s. Change or cancel: %(link)s"),
-    "booking_moved": _l("Your time is moved to %(when)s, %(address)s. %(link)s"),
+    "booking_moved": _l("Your time is moved: %(when)s, %(address)s. %(link)s"),
     "booking_cancelled": _l("Your time %(when)s is cancelled. Book a new time: %(link)s"),
     "booking_closed": _l(
         "The office is closed, so your time %(when)s is cancelled. Book a new time: %(link)s"

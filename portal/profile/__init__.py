@@ -70,6 +70,9 @@ class Profile:
     # a map of the visiting address ([visit] in the TOML; both optional).
     bring: tuple[str, ...] = ("id", "letters")
     map_url: str | None = None
+    # The visiting address as text messages write it: a short form where the full one would
+    # make an appointment's SMS longer than two segments ([contact] sms_address; optional).
+    sms_address: str = ""
 
     def department(self, key: str) -> Department | None:
         return next((d for d in self.departments if d.key == key), None)
@@ -122,6 +125,7 @@ def parse(data: dict) -> Profile:
             municipality=municipality["name"],
             service_name=municipality["service_name"],
             visiting_address=contact["visiting_address"],
+            sms_address=contact.get("sms_address") or contact["visiting_address"],
             postal_address=contact["postal_address"],
             phone=contact["phone"],
             phone_e164=contact["phone_e164"],

@@ -90,7 +90,7 @@ class RegistrantForm(PortalForm):
     passport_name = CleanStringField(
         _l("Your name as written in the passport"),
         # i18n: "the family member" is the person who has come, or will come, to Norway.
-        description=_l("With Latin letters (A–Z), exactly as in the passport or travel document. Only if you are the family member."),
+        description=_l("With Latin letters (A–Z), exactly as in the passport or travel document. Only if you are the family member who has come, or will come, to Norway."),
         # No Optional(): it would stop the chain before validate_passport_name can require it.
         validators=[length(NAME_MAX), latin_name],
         render_kw={"autocomplete": "name"},
