@@ -28,9 +28,7 @@ def outbox_send(loop, interval):
     """Send the messages that are due (retries with back-off; failed after the last attempt)."""
     channels = transports.from_config(current_app.config)
     profile = current_app.extensions["profile"]
-    too_long = texts.too_long(
-        public_base(), i18n.locales(), KINDS, address=profile.sms_address
-    )
+    too_long = texts.too_long(public_base(), i18n.locales(), KINDS, address=profile.sms_address)
     for code, kind, parts in too_long:
         current_app.logger.warning(
             "with this address, the %s message in %s takes %d SMS segments", kind, code, parts

@@ -63,7 +63,7 @@ def _rows(form, change_url: str) -> list[Row]:
 
 
 def _unasked(field) -> bool:
-    """"Another language" is only an answer when the list's "another language" was chosen."""
+    """ "Another language" is only an answer when the list's "another language" was chosen."""
     return field.name == "interpreter_language_other" and not field.data
 
 

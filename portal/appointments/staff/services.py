@@ -24,6 +24,8 @@ ATTENDANCE_ACTIONS = {
     "no_show": "booking_no_show",
     "clear": "booking_attendance_cleared",
 }
+
+
 class AttendanceRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
