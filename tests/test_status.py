@@ -187,3 +187,14 @@ def test_the_page_shows_what_was_sent_read_only(app, status_link):
     assert "What you sent" in sent
     assert "Olena Petrenko" in sent and "Mariia Petrenko" in sent  # registrant, family member
     assert "<form" not in sent and "<input" not in sent and "?return=check" not in sent
+
+
+def test_numbers_that_identify_someone_are_masked_on_the_status_page(app, status_link):
+    """The link travels by SMS and lives as long as the case: the identity number, the UDI
+    number and the phone show only their last characters (staff see them in full)."""
+    html = _page(app, status_link)
+    start = html.index('<details class="sent-answers">')
+    sent = html[start : html.index("</details>", start)]
+    assert "15076500565" not in sent and "\u2022\u2022\u2022\u2022\u00a0565" in sent
+    assert "2012 1234 5678" not in sent and "\u2022\u2022\u2022\u2022\u00a0678" in sent
+    assert "123 4567" not in sent and "+380\u00a0\u2022\u2022\u2022\u2022\u00a045\u00a067" in sent

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -45,14 +44,6 @@ class Notice:
     @property
     def count(self) -> int:
         return 1 + (self.email_subject is not None)
-
-
-def masked_phone(phone: str) -> str:
-    """The number as "+47 •••• 45 67" (no-break spaces): enough to tell which number a
-    message goes to, no more."""
-    number = phonenumbers.parse(phone)
-    national = str(number.national_number)
-    return "\u00a0".join((f"+{number.country_code}", "••••", national[-4:-2], national[-2:]))
 
 
 @dataclass

@@ -4,7 +4,6 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from sqlalchemy.orm import Session
 
 from portal.appointments.models import Booking
@@ -14,6 +13,7 @@ from portal.links.urls import public_url, short_link_url
 from portal.notify import outbox, sources, texts
 from portal.notify.models import OutboxMessage
 from portal.profile import clock, get_profile
+from portal.security.masking import masked_email, masked_phone
 
 REMINDER_HOUR = 17  # the day before, at 17:00 office time
 ABOUT_AN_ACTIVE_BOOKING = ("booking_confirmed", "booking_moved", "booking_reminder")
@@ -27,26 +27,6 @@ def contacts(booking: Booking) -> list[tuple[str, str]]:
     if booking.email:
         found.append(("email", booking.email.lower()))
     return found
-
-
-MASK = "\u2022" * 4  # ••••
-
-
-def masked_phone(e164: str) -> str:
-    """A phone number the page can show without giving it away: "+47 •••• 45 67", joined by
-    no-break spaces so that it never breaks over two lines."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return MASK
-    national = str(number.national_number)
-    return "\u00a0".join((f"+{number.country_code}", MASK, national[-4:-2], national[-2:]))
-
-
-def masked_email(address: str) -> str:
-    """An e-mail address shown likewise, as the staff pages show it: "o•••@example.no"."""
-    local, _at, domain = address.rpartition("@")
-    return f"{local[:1]}\u2022\u2022\u2022@{domain}" if local else MASK
 
 
 def masked_contacts(booking: Booking) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Rules for cases: references, status links, creation with a first timeline event."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from portal.links.retired import replace_links
 from portal.links.short_links import short_link_target
 from portal.links.tokens import looks_like_token, token_hash
 from portal.profile import clock
+from portal.security import masking
 
 REFERENCE_PREFIXES = {"family_reunification": "FG"}
 # The browser that holds a status link keeps it in this cookie (exchanged from the link, or set
@@ -125,9 +126,22 @@ def status_page(session: Session, case: Case) -> StatusPage:
         case=case,
         timeline=timeline,
         question=waiting_question(case, timeline),
-        sections=submissions.sections(session, case),
+        sections=_masked(submissions.sections(session, case)),
         can_answer=workflow.can_answer(case),
     )
+
+
+def _masked(sections: list) -> list:
+    """The answers as the status page shows them: numbers that identify someone (national
+    identity and UDI numbers), phone numbers and e-mail addresses only by their last characters.
+    The link to the page travels by SMS and lives for the whole case; the person sees enough to
+    recognise their answers, and staff have them in full."""
+    for section in sections:
+        section.rows = [
+            replace(row, answer=masking.masked(row.answer)) if row.ltr else row
+            for row in section.rows
+        ]
+    return sections
 
 
 def answer(session: Session, case: Case, text: str) -> bool:

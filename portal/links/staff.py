@@ -2,6 +2,8 @@
 
 from flask_babel import gettext as _
 
+from portal.security.masking import masked_email
+
 
 def contact_lines(contacts: list[tuple[str, str]]) -> list[str]:
     """["SMS to the number that ends in 67", "e-mail to o•••@example.org"]: where messages go,
@@ -10,14 +12,9 @@ def contact_lines(contacts: list[tuple[str, str]]) -> list[str]:
     return [
         _("SMS to the number that ends in %(digits)s", digits=address[-2:])
         if channel == "sms"
-        else _("e-mail to %(address)s", address=_masked_email(address))
+        else _("e-mail to %(address)s", address=masked_email(address))
         for channel, address in contacts
     ]
-
-
-def _masked_email(address: str) -> str:
-    local, _at, domain = address.partition("@")
-    return f"{local[:1]}•••@{domain}"
 
 
 def describe_contacts(contacts: list[tuple[str, str]]) -> str:

@@ -19,6 +19,7 @@ from portal.db import get_session
 from portal.i18n.formatting import format_date
 from portal.links.staff import contact_lines, new_link_message
 from portal.profile import clock
+from portal.security import masking
 from portal.staff.forms import ConfirmForm
 from portal.staff.locale import staff_blueprint
 from portal.staff.session import staff_required
@@ -158,7 +159,7 @@ def cancel_closure_bookings(closure_id: int):
         return redirect(url_for(".closure", closure_id=closure_id))
     form.bookings.data = ",".join(str(row.booking.id) for row in hit)
     return render_template("appointments/staff/closure_cancel.html", closure=found, hit=hit,
-                           form=form, masked_phone=closure_rules.masked_phone,
+                           form=form, masked_phone=masking.masked_phone,
                            language_name=desk.language_name,
                            message_count=sum(row.notice.count for row in hit))  # fmt: skip
 
