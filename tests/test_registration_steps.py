@@ -229,6 +229,12 @@ def members_in(app) -> list[str]:
         return [row.data["passport_name"] for row in rows]
 
 
+def shown_member(forms, position: int) -> str:
+    """The hidden field of the remove question: which saved family member it asks about."""
+    ask = html_of(forms.client.get(f"{BASE}/family-members/{position}/remove"))
+    return re.search(r'name="member" type="hidden" value="(\d+-[0-9a-f]{16})"', ask).group(1)
+
+
 def test_removing_a_family_member_asks_first_and_names_who_was_removed(app, forms):
     fill_in(forms, lang="en", until="permit")
     assert forms.post(f"{BASE}/family-members/1", IVAN).status_code == 302
@@ -240,7 +246,8 @@ def test_removing_a_family_member_asks_first_and_names_who_was_removed(app, form
     assert "Марія Петренко" in ask and "<dd>Child</dd>" in ask
     assert "Yes, remove" in ask and f'href="{BASE}/family-members">No, keep this person</a>' in ask
     assert members_in(app) == ["Mariia Petrenko", "Ivan Petrenko"]  # asking removed nobody
-    response = forms.post(f"{BASE}/family-members/0/remove", {"member": "Mariia Petrenko"})
+    member = shown_member(forms, 0)
+    response = forms.post(f"{BASE}/family-members/0/remove", {"member": member})
     assert response.location == f"{BASE}/family-members"
     listing = html_of(forms.client.get(response.location))
     assert '<div class="flash"' in listing and "<bdi>Mariia Petrenko</bdi> was removed." in listing
@@ -251,13 +258,44 @@ def test_a_second_tap_on_yes_remove_removes_nobody_else(app, forms):
     fill_in(forms, lang="en", until="permit")
     forms.post(f"{BASE}/family-members/1", IVAN)
     token_page = f"{BASE}/family-members/0/remove"
-    forms.post(token_page, {"member": "Mariia Petrenko"})
-    again = forms.post(
-        token_page, {"member": "Mariia Petrenko"}, token_from=f"{BASE}/family-members/0/remove"
-    )
+    member = shown_member(forms, 0)
+    forms.post(token_page, {"member": member})
+    again = forms.post(token_page, {"member": member})
     assert again.location == f"{BASE}/family-members"
     assert members_in(app) == ["Ivan Petrenko"]  # Ivan moved up to position 0 and stays
-    assert "<bdi>Mariia Petrenko</bdi> was removed." in html_of(forms.client.get(again.location))
+    notice = html_of(forms.client.get(again.location))
+    assert "Nobody was removed" in notice and "was removed." not in notice
+
+
+def test_the_same_person_added_twice_is_removed_once(app, forms):
+    fill_in(forms, lang="en", until="permit")
+    first = html_of(forms.client.get(f"{BASE}/family-members"))
+    assert "Mariia Petrenko" in first
+    with app.app_context():  # the same answers twice, as a double "Continue" can leave them
+        session = db.get_session()
+        row = session.scalars(select(DraftStep).where(DraftStep.step == "family-member")).one()
+        session.add(
+            DraftStep(draft_id=row.draft_id, step=row.step, position=1, data=dict(row.data))
+        )
+        session.commit()
+    member = shown_member(forms, 0)
+    for _tap in range(2):
+        forms.post(f"{BASE}/family-members/0/remove", {"member": member})
+    assert members_in(app) == ["Mariia Petrenko"]
+
+
+def test_a_question_left_open_while_the_list_changed_removes_nobody(app, forms):
+    fill_in(forms, lang="en", until="permit")
+    forms.post(f"{BASE}/family-members/1", IVAN)
+    stale = shown_member(forms, 1)  # the question about Ivan, left open in a tab
+    forms.post(f"{BASE}/family-members/1/remove", {"member": shown_member(forms, 1)})
+    # Someone else added: a new row at position 1 (SQLite may even give it Ivan's row number).
+    forms.post(f"{BASE}/family-members/1", {**IVAN, "passport_name": "Petro Petrenko"})
+    forms.post(f"{BASE}/family-members/1/remove", {"member": stale})
+    assert members_in(app) == ["Mariia Petrenko", "Petro Petrenko"]
+    for odd in ("", "x", "\u0663", "1" * 30, "-1"):  # not a row of this draft: nobody
+        forms.post(f"{BASE}/family-members/0/remove", {"member": odd})
+    assert members_in(app) == ["Mariia Petrenko", "Petro Petrenko"]
 
 
 def test_a_name_with_markup_is_shown_as_text_in_the_notice(app, forms):
@@ -267,7 +305,7 @@ def test_a_name_with_markup_is_shown_as_text_in_the_notice(app, forms):
         row = session.scalars(select(DraftStep).where(DraftStep.step == "family-member")).one()
         row.data = {**row.data, "passport_name": "<b>Eve</b>"}
         session.commit()
-    forms.post(f"{BASE}/family-members/0/remove", {"member": "<b>Eve</b>"})
+    forms.post(f"{BASE}/family-members/0/remove", {"member": shown_member(forms, 0)})
     page = html_of(forms.client.get(f"{BASE}/family-members/0"))
     assert "<bdi>&lt;b&gt;Eve&lt;/b&gt;</bdi> was removed." in page and "<b>Eve" not in page
 

@@ -287,8 +287,8 @@ class DeleteDraftForm(PortalForm):
 
 
 class RemoveMemberForm(PortalForm):
-    """The passport name of the member the confirmation page showed: a second tap, after the
-    list has moved up, does not remove the next person."""
+    """Which saved family member the confirmation page showed (the id of its row): a second
+    tap, after the list has moved up, does not remove the next person."""
 
     member = HiddenField()
 

@@ -1,5 +1,7 @@
 """Rules for registrations: drafts kept on the server, step answers, members, submission."""
 
+import hashlib
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
@@ -142,17 +144,31 @@ def members(draft: Draft) -> list[dict]:
     return [dict(r.data) for r in rows]
 
 
-def remove_member(session: Session, draft: Draft, position: int, passport_name: str) -> dict | None:
-    """Remove the family member at `position` if it is still the one named `passport_name` (a
-    second tap after the list moved up removes nobody), and close the gap, so positions stay
-    0, 1, 2, … Returns the removed member's answers, or None."""
+def member_key(draft: Draft, position: int) -> str | None:
+    """What names the family member at `position` for the remove question: its saved row and
+    what the row holds ("17-3f2a…"), so the answer removes that person also when the list has
+    moved up, holds the same person twice, or a row number was used again by the database."""
     rows = sorted((r for r in draft.steps if r.step == MEMBER_STEP), key=lambda r: r.position)
-    if not 0 <= position < len(rows) or rows[position].data.get("passport_name") != passport_name:
+    return _member_key(rows[position]) if 0 <= position < len(rows) else None
+
+
+def _member_key(row: DraftStep) -> str:
+    content = json.dumps(row.data, sort_keys=True, ensure_ascii=False).encode()
+    return f"{row.id}-{hashlib.sha256(content).hexdigest()[:16]}"
+
+
+def remove_member(session: Session, draft: Draft, key: str) -> dict | None:
+    """Remove the family member that `key` names (member_key: the one the question showed: a
+    second tap, or a list changed in another tab, removes nobody) and close the gap, so
+    positions stay 0, 1, 2, … Returns the removed member's answers, or None."""
+    rows = sorted((r for r in draft.steps if r.step == MEMBER_STEP), key=lambda r: r.position)
+    target = next((r for r in rows if _member_key(r) == key), None)
+    if target is None:
         return None
-    removed = dict(rows[position].data)
-    draft.steps.remove(rows[position])
+    removed = dict(target.data)
+    draft.steps.remove(target)
     session.flush()
-    for new_position, row in enumerate(r for r in rows if r is not rows[position]):
+    for new_position, row in enumerate(r for r in rows if r is not target):
         row.position = new_position
     session.commit()
     return removed

@@ -191,28 +191,33 @@ def family_member(position):
 @draft_required
 def remove_family_member(position):
     """Ask once ("Remove Mariia?", with her relation), then remove and name who was removed."""
-    listed = services.members(g.draft)
     form = forms.RemoveMemberForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             flash(_("For your safety, the form expired. Please try again."))
             return redirect(url_for(".family_members"))
-        name = form.member.data or ""
-        removed = services.remove_member(get_session(), g.draft, position, name)
-        # A second tap finds the person gone: say the same, and remove nobody else.
-        if removed or not any(m.get("passport_name") == name for m in listed):
-            flash(_removed_notice(name))
+        removed = services.remove_member(get_session(), g.draft, form.member.data or "")
+        if removed is None:
+            # A second tap, or the list changed in another tab: nobody else is removed.
+            flash(_("Nobody was removed: the list of family members has changed. Check it below."))
+        else:
+            flash(_removed_notice(_member_name(removed)))
         return redirect(url_for(".family_members"))
-    if position >= len(listed):
+    key = services.member_key(g.draft, position)
+    if key is None:
         return redirect(url_for(".family_members"))
-    member = listed[position]
-    form.member.data = member.get("passport_name")
+    member = services.members(g.draft)[position]
+    form.member.data = key
     relationships = {choice.value: choice.label for choice in forms.RELATIONSHIPS}
     return render_template(
         "registration/remove_member.html", form=form, member=member, position=position,
-        relationship=relationships.get(member.get("relationship")),
+        name=_member_name(member), relationship=relationships.get(member.get("relationship")),
         back_url=url_for(".family_members"),
     )  # fmt: skip
+
+
+def _member_name(member: dict) -> str:
+    return member.get("passport_name") or member.get("native_name") or "–"
 
 
 def _removed_notice(name: str) -> Markup:
