@@ -218,6 +218,30 @@ def test_switching_language_on_the_link_again_form_keeps_what_was_typed(app, reg
     assert messages(app, "status_link") == [] and audit_rows(app, "link_requested") == []
 
 
+def test_switching_language_does_not_use_up_the_addresss_link_requests(make_app):
+    """Everyone at a reception centre shares one address: showing the form in another language
+    must not count as asking for a link."""
+    app = make_app(RATELIMIT_LINK_REQUESTS="3 per hour")
+    forms = FormFiller(app.test_client())
+    for code in ("ar", "uk", "fa", "so", "ti"):
+        page = forms.client.get(f"/{code}/link-again/").get_data(as_text=True)
+        switched = forms.client.post(
+            f"/{code}/link-again/",
+            data={"reference": "FG-2222-3333", "contact": PHONE, "switch_language": code,
+                  "csrf_token": CSRF_INPUT.search(page).group(1)},
+        )  # fmt: skip
+        assert switched.status_code == 200
+    asked = forms.post("/uk/link-again/", {"reference": "FG-2222-3333", "contact": PHONE})
+    assert asked.status_code == 303
+    for _ in range(2):
+        forms.post("/uk/link-again/", {"reference": "FG-2222-4444", "contact": PHONE})
+    # The real requests still count: the fourth is refused.
+    assert (
+        forms.post("/uk/link-again/", {"reference": "FG-2222-5555", "contact": PHONE}).status_code
+        == 429
+    )
+
+
 def test_forms_without_their_token_do_not_use_up_the_owners_attempts(app, registered):
     reference, _ = registered
     stranger = app.test_client()

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from portal.db import get_session
 from portal.forms import validation
-from portal.i18n.switching import switching_language
+from portal.i18n.switching import SWITCH_FIELD, switching_language
 from portal.links import references
 from portal.links.forms import LinkAgainForm
 from portal.links.tokens import keyed_hash
@@ -45,8 +45,15 @@ def _answered(response) -> bool:
     return response.status_code == 303
 
 
+def _asked(response) -> bool:
+    """Every POST counts against the address except a language switch: the picker sends the
+    form to show it in another language, and that asks nothing (a switch without a good CSRF
+    token is refused before anything is looked up, so the field cannot buy free lookups)."""
+    return not request.form.get(SWITCH_FIELD)
+
+
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(per_address_limit, methods=["POST"])
+@limiter.limit(per_address_limit, methods=["POST"], deduct_when=_asked)
 @limiter.limit(per_target_limit, methods=["POST"], key_func=_target_key, deduct_when=_answered)
 def request_link():
     form = LinkAgainForm()
