@@ -133,6 +133,25 @@ def test_registration_offers_the_list_and_stores_a_tag_or_the_typed_other(app, f
         assert case.interpreter_language == "Tigre"
 
 
+@pytest.mark.parametrize("code", ["en", "ckb", "ti"])
+def test_a_value_not_in_the_list_or_a_name_without_letters_is_refused(app, forms, code):
+    """Only the list's values and, for "another language", a name with letters: what was posted
+    is never taken as "another language" unchecked, and marks or digits alone name nothing."""
+    fill_in(forms, lang=code, until="language")
+    base = f"/{code}/family-registration"
+    for sent in (
+        {"interpreter_language": "Klingon\r\n\r\nX   Y"},
+        {"interpreter_language": "other", "interpreter_language_other": "\u202e\u2066\u200f"},
+        {"interpreter_language": "other", "interpreter_language_other": "\u0661\u0662\u0663"},
+    ):
+        refused = forms.post(f"{base}/language", {**STEPS["language"], **sent})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 200 and "error-summary" in html, sent
+    with app.app_context():
+        steps = db.get_session().scalars(select(DraftStep.step)).all()
+        assert "language" not in steps
+
+
 def test_an_old_free_text_answer_comes_back_in_the_form(app, forms):
     fill_in(forms, lang="en", until="contact")
     with app.app_context():

@@ -250,6 +250,10 @@ def prepare(form) -> None:
     becomes its language, or "another language" with the text."""
     field, other = form.interpreter_language, form.interpreter_language_other
     field.choices = choices()
+    # Only what was stored: a value posted that is not in the list is refused by the list
+    # ("Choose a language from the list."), never taken as "another language" unchecked.
+    if form.is_submitted():
+        return
     if field.data and field.data != OTHER and field.data not in known_tags():
         field.data, typed = form_values(field.data)
         other.data = other.data or typed
@@ -264,11 +268,9 @@ def check_choice(form) -> None:
 def check_other(form) -> None:
     """validate_interpreter_language_other of both forms."""
     needed = form.interpreter_needed.data == "yes"
-    if (
-        needed
-        and form.interpreter_language.data == OTHER
-        and not form.interpreter_language_other.data
-    ):
+    typed = form.interpreter_language_other.data or ""
+    # A name has letters: bidi marks, digits or punctuation alone tell staff nothing.
+    if needed and form.interpreter_language.data == OTHER and not any(c.isalpha() for c in typed):
         raise ValidationError(_l("Write which language the interpreter should speak."))
 
 
