@@ -12,6 +12,7 @@ from portal.cases.models import Case
 from portal.profile import clock
 from portal.security import verify_password
 from portal.staff.models import StaffAccount
+from tests.case_factory import make_case
 from tests.conftest import FormFiller
 from tests.test_booking import book
 
@@ -117,8 +118,16 @@ def test_the_demo_adds_no_bookings_beside_real_ones(app, runner, monkeypatch):
     book(app)  # a real booking (its own clock)
     _office_clock(monkeypatch, date(2030, 1, 7))
     result = runner.invoke(args=["demo", "load"])
-    assert "Demo bookings: none added (the database has real bookings)" in result.output
+    assert "Demo bookings: none added (the database has real bookings or cases)" in result.output
     assert len(_demo_bookings(app)) == 1
+
+
+def test_the_demo_adds_no_bookings_to_a_database_with_real_cases(app, runner, monkeypatch):
+    make_case(app)  # someone's real registration: a closure would text the demo's numbers
+    _office_clock(monkeypatch, date(2030, 1, 7))
+    result = runner.invoke(args=["demo", "load"])
+    assert "Demo bookings: none added (the database has real bookings or cases)" in result.output
+    assert _demo_bookings(app) == []
 
 
 def test_staff_create_reads_the_password_from_stdin(app, runner):

@@ -77,7 +77,7 @@ def _day(day) -> str:
 def _echo_demo_bookings(bookings) -> None:
     """Where the front desk's day list has demo bookings to check in."""
     if bookings.skipped:
-        click.echo("  Demo bookings: none added (the database has real bookings)")
+        click.echo("  Demo bookings: none added (the database has real bookings or cases)")
         return
     if not bookings.today_open:
         click.echo(f"  The office is closed today ({_day(clock.today())}): the demo bookings are "

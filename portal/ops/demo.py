@@ -134,12 +134,17 @@ def _book_demo_day(session: Session, profile: Profile, day: date, entries) -> in
 
 def _demo_bookings(session: Session, profile: Profile) -> DemoBookings:
     """Fictional bookings on the next two open days (today and tomorrow when both are open),
-    once per day; none at all once real bookings exist (the caller commits)."""
+    once per day; none at all once real bookings or cases exist (the caller commits)."""
     today_open = _open_days(session, profile, 1)[:1] == [clock.today()]
-    real = session.scalar(
+    real_bookings = session.scalar(
         select(func.count()).select_from(Booking).where(Booking.phone.not_in(DEMO_PHONES))
     )
-    if real:
+    # A database that holds anything real gets no demo bookings: a closure's cancellation
+    # would send their numbers a message.
+    real_cases = session.scalar(
+        select(func.count()).select_from(Case).where(Case.submission_key.not_like("demo:%"))
+    )
+    if real_bookings or real_cases:
         return DemoBookings(today_open, [], skipped=True)
     days = _open_days(session, profile, len(DEMO_BOOKINGS))
     return DemoBookings(
