@@ -130,6 +130,11 @@ def test_confirming_cancels_the_listed_bookings_and_says_what_was_done(app, form
     assert "No active bookings are on these days." in page
     [entry] = audit_rows(app, "closure_bookings_cancelled")
     assert entry.details["messages"] == 3 and len(entry.details["bookings"]) == 2
+    # A second tap on the same page cancels nothing more and says so.
+    again = forms.client.post(confirm, data={"csrf_token": token, "bookings": f"{ids[0]},{ids[1]}"})
+    page = forms.client.get(again.location).get_data(as_text=True)
+    assert "Nothing was cancelled: the appointments on the list were already cancelled" in page
+    assert "0 appointments" not in page and len(_closed_messages(app)) == 3
 
 
 def test_only_the_bookings_on_the_confirmed_list_are_cancelled(app, forms, closed_monday):

@@ -165,6 +165,9 @@ def cancel_closure_bookings(closure_id: int):
 
 
 def _cancelled_message(done) -> str:
+    if not done.bookings:  # a second tap, or the list was cancelled or moved meanwhile
+        return _("Nothing was cancelled: the appointments on the list were already cancelled "
+                 "or moved. No message was sent.")  # fmt: skip
     names = ", ".join(f"{booking.reference} {booking.name}" for booking in done.bookings)
     text = ngettext(
         "%(num)d appointment is cancelled (%(names)s).",
@@ -189,7 +192,11 @@ def _cancelled_message(done) -> str:
 def remove_closure(closure_id: int):
     """Asked once, on a page of its own; then the closures page says which one went."""
     session = get_session()
-    found = closure_rules.find(session, closure_id) or abort(404)
+    found = closure_rules.find(session, closure_id)
+    if found is None and request.method == "POST":  # a second tap: it is gone already
+        flash(_("This closure was already removed."))
+        return redirect(url_for(".closures"))
+    found = found or abort(404)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
