@@ -252,11 +252,30 @@ def test_save_and_resume_on_another_device(app, forms, make_app):
     other_device = app.test_client()
     response = other_device.get(resume)
     assert response.status_code == 302
-    assert response.location == f"{BASE}/your-registration"  # what is done, and what is left
+    assert response.location == f"{BASE}/your-registration?renewed=1"  # what is done, and what is left
     assert "token" not in response.location
     assert "HttpOnly" in response.headers["Set-Cookie"]
     page = other_device.get(response.location)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+
+
+def test_a_saved_link_opened_again_on_the_same_phone_still_leads_on(app, forms):
+    """Each resume replaces the link (a copy someone else has stops working); the page after it
+    shows the new link to keep, and the phone that holds the draft may open the old one again."""
+    fill_in(forms, until="permit")
+    forms.post(f"{BASE}/permit", {**STEPS["permit"], "action": "save"})
+    saved = forms.client.get(f"{BASE}/saved").get_data(as_text=True)
+    old = re.search(r'href="http://localhost(/uk/family-registration/resume\?token=[\w-]+)"', saved)
+    phone = app.test_client()
+    first = phone.get(old.group(1))
+    assert first.location == f"{BASE}/your-registration?renewed=1"
+    page = phone.get(first.location).get_data(as_text=True)
+    new = re.search(r'href="http://localhost(/uk/family-registration/resume\?token=[\w-]+)"', page)
+    assert new and new.group(1) != old.group(1)
+    again = phone.get(old.group(1))  # the same phone, the same old link
+    assert again.status_code == 302 and again.location == f"{BASE}/your-registration?renewed=1"
+    assert app.test_client().get(old.group(1)).status_code == 404  # anyone else: dead
+    assert app.test_client().get(new.group(1)).status_code == 302  # the new one works
 
 
 def test_switching_language_on_the_saved_page_keeps_the_typed_address(app, forms):

@@ -162,7 +162,7 @@ def test_the_saved_link_on_another_device_says_welcome_back(app, forms):
     ).group(1)
     other_device = app.test_client()
     response = other_device.get(resume)
-    assert response.location == f"{BASE}/your-registration"
+    assert response.location == f"{BASE}/your-registration?renewed=1"
     page = html_of(other_device.get(response.location))
     assert "<h1>Welcome back</h1>" in page and 'class="flash"' not in page
     assert f'<a class="button" href="{BASE}/permit">Continue</a>' in page

@@ -249,6 +249,8 @@ def progress_page():
     return render_template(
         "registration/progress.html", steps=steps, next_url=step_url(missing or "check"),
         complete=missing is None, unfinished=bool(request.args.get("unfinished")),
+        # After a saved link: the link is new now; show it to keep (the old one stops working).
+        resume_url=request.args.get("renewed") and absolute_url("registration.resume", token=_draft_token()),
     )  # fmt: skip
 
 
@@ -341,12 +343,17 @@ def resume():
     token = request.args.get("token")
     draft = services.find_draft(get_session(), token, for_update=True)
     if draft is None:
+        # An older link of the draft this phone holds: its owner, who saved the first link.
+        held = services.find_draft(get_session(), _draft_token())
+        retired = services.draft_of_retired_link(get_session(), token)
+        if held is not None and retired is not None and held.id == retired.id:
+            return redirect(url_for(".progress_page", renewed=1))
         return _draft_lost(token)
     if draft.case_id:  # sent: nothing more to protect, and nothing to renew
         response = redirect(url_for(".receipt"))
         response.set_cookie(**_draft_cookie(token))
         return response
-    response = redirect(url_for(".progress_page"))
+    response = redirect(url_for(".progress_page", renewed=1))
     # A new token on every resume: a link someone else sent cannot be used to read what this
     # person writes afterwards. (The "save" page always shows the current link.)
     response.set_cookie(**_draft_cookie(services.renew_token(get_session(), draft)))
