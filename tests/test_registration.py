@@ -252,7 +252,9 @@ def test_save_and_resume_on_another_device(app, forms, make_app):
     other_device = app.test_client()
     response = other_device.get(resume)
     assert response.status_code == 302
-    assert response.location == f"{BASE}/your-registration?renewed=1"  # what is done, and what is left
+    assert (
+        response.location == f"{BASE}/your-registration?renewed=1"
+    )  # what is done, and what is left
     assert "token" not in response.location
     assert "HttpOnly" in response.headers["Set-Cookie"]
     page = other_device.get(response.location)
@@ -301,7 +303,16 @@ def test_delete_draft_removes_everything_at_once(app, forms):
     fill_in(forms, until="permit")
     saved = forms.client.get(f"{BASE}/saved").get_data(as_text=True)
     resume = re.search(r"(/uk/family-registration/resume\?token=[\w-]+)", saved).group(1)
-    response = forms.post(f"{BASE}/delete", {}, token_from=f"{BASE}/saved")
+    assert (
+        f'href="{BASE}/delete"' in saved and 'action="/uk/family-registration/delete"' not in saved
+    )
+    asked = forms.client.get(f"{BASE}/delete").get_data(as_text=True)  # asks once
+    assert (
+        'name="confirm" type="hidden" value="yes"' in asked or 'name="confirm" value="yes"' in asked
+    )
+    stray = forms.post(f"{BASE}/delete", {}, token_from=f"{BASE}/delete")  # no "yes"
+    assert stray.status_code == 200 and count(app, Draft) == 1
+    response = forms.post(f"{BASE}/delete", {"confirm": "yes"}, token_from=f"{BASE}/delete")
     assert response.location == f"{BASE}/"
     assert count(app, Draft) == 0 and count(app, DraftStep) == 0
     assert app.test_client().get(resume).status_code == 404

@@ -283,7 +283,10 @@ class SubmitForm(PortalForm):
 
 
 class DeleteDraftForm(PortalForm):
-    """Only the CSRF token: deleting needs a POST from our own page."""
+    """The "Yes, delete everything" of the question page: its button sends confirm=yes; a POST
+    without it (an old page's button, a stray request) deletes nothing."""
+
+    confirm = HiddenField()
 
 
 class RemoveMemberForm(PortalForm):

@@ -310,7 +310,7 @@ def _saved_page(send_form, status: int = 200):
     resume_url = absolute_url("registration.resume", token=_draft_token())
     return render_template(
         "registration/saved.html", resume_url=resume_url, draft=g.draft,
-        delete_form=forms.DeleteDraftForm(), form=send_form,
+        form=send_form,
     ), status  # fmt: skip
 
 
@@ -360,12 +360,18 @@ def resume():
     return response
 
 
-@bp.post("/delete")
+@bp.route("/delete", methods=["GET", "POST"])
 @draft_required
 def delete_draft():
-    if not forms.DeleteDraftForm().validate_on_submit():
-        flash(_("For your safety, the form expired. Please try again."))
-        return redirect(url_for(".saved"))
+    """Asked once ("Delete all your answers?"), then everything goes at once."""
+    form = forms.DeleteDraftForm()
+    if request.method == "GET" or not form.validate_on_submit() or form.confirm.data != "yes":
+        if request.method == "POST" and form.errors:
+            flash(_("For your safety, the form expired. Please try again."))
+        return render_template(
+            "registration/delete.html", form=form, members=len(services.members(g.draft)),
+            back_url=url_for(".saved"),
+        )  # fmt: skip
     services.delete_draft(get_session(), g.draft)
     flash(_("Your draft has been deleted."))
     response = redirect(url_for(".start"))
