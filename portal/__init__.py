@@ -31,6 +31,7 @@ from portal.i18n.formatting import (
     format_when,
     opening_hours_lines,
 )
+from portal.links import references
 from portal.links.urls import absolute_url
 from portal.pages import cache as page_cache
 from portal.pages import errors
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["format_when"] = format_when
     app.jinja_env.globals["opening_hours_lines"] = opening_hours_lines
     app.jinja_env.filters["iso_utc"] = lambda moment: clock.utc(moment).isoformat()
+    app.jinja_env.filters["breakable_reference"] = references.breakable
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

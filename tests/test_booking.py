@@ -196,13 +196,13 @@ def test_booking_through_the_pages(app, forms):
     page = forms.client.get(response.location)
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
-    reference = re.search(r"TB-\w{4}-\w{4}", html).group(0)
+    reference = re.search(r"TB-\w{4}-\w{4}", html.replace("<wbr>", "")).group(0)
     manage = re.search(r'href="http://localhost(/uk/booking/\?token=[\w-]+)"', html).group(1)
     assert f"{times[0][:2]}:{times[0][2:]}" in html
     other = app.test_client()
     exchanged = other.get(manage)
     assert exchanged.status_code == 302 and exchanged.location == "/uk/booking/"
-    assert reference in other.get("/uk/booking/").get_data(as_text=True)
+    assert reference in other.get("/uk/booking/").get_data(as_text=True).replace("<wbr>", "")
     ics = other.get("/uk/booking/calendar.ics")
     assert ics.mimetype == "text/calendar" and reference.encode() in ics.data
 

@@ -131,7 +131,7 @@ def test_the_worker_sends_in_the_persons_language_with_a_short_link_that_works(a
     opened = client.get(link)
     assert opened.status_code == 302 and "/uk/booking/?token=" in opened.location
     page = client.get(opened.location, follow_redirects=True)
-    assert booking.reference in page.get_data(as_text=True)
+    assert booking.reference in page.get_data(as_text=True).replace("<wbr>", "")
     [row] = _rows(app, kind="booking_confirmed")
     assert (
         row.status == "sent" and row.body is None and row.params is None

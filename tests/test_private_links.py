@@ -92,7 +92,7 @@ def test_someone_else_cannot_take_over_a_booking_with_the_same_phone_and_time(ap
     day, times = first_free_time(owner)
     assert book_through_the_form(owner, day, times[0]).status_code == 302
     page = owner.get("/uk/booking/?new=1").get_data(as_text=True)
-    reference = re.search(r"TB-\w{4}-\w{4}", page).group(0)
+    reference = re.search(r"TB-\w{4}-\w{4}", page.replace("<wbr>", "")).group(0)
     manage_link = MANAGE_LINK.search(page).group(1)
 
     stranger = app.test_client()  # a fresh browser: no cookie, only the phone and the time
@@ -107,9 +107,11 @@ def test_someone_else_cannot_take_over_a_booking_with_the_same_phone_and_time(ap
     assert stranger.post("/uk/booking/cancel").status_code in (302, 404)
 
     # The owner's cookie and link still work, and the booking is unchanged.
-    assert reference in owner.get("/uk/booking/").get_data(as_text=True)
+    assert reference in owner.get("/uk/booking/").get_data(as_text=True).replace("<wbr>", "")
     _browser, again = opened(app, manage_link)
-    assert again.status_code == 200 and reference in again.get_data(as_text=True)
+    assert again.status_code == 200 and reference in again.get_data(as_text=True).replace(
+        "<wbr>", ""
+    )
     with app.app_context():
         booking = db.get_session().scalars(select(Booking)).one()
         assert (booking.name, booking.status) == ("Олена Петренко", "active")
@@ -168,7 +170,7 @@ def test_a_lost_status_link_is_sent_again_and_the_old_one_dies(app, registered):
     [(channel, recipient, text)] = outbox.deliver(app)
     assert (channel, recipient) == ("sms", PHONE) and reference in text
     browser, page = opened(app, short_link(text))
-    assert page.status_code == 200 and reference in page.get_data(as_text=True)
+    assert page.status_code == 200 and reference in page.get_data(as_text=True).replace("<wbr>", "")
     # The old long link, the receipt's short link and a cookie holding it stop working.
     _, old = opened(app, old_link)
     assert old.status_code == 404 and in_ukrainian(app, REPLACED) in old.get_data(as_text=True)
@@ -272,14 +274,16 @@ def test_a_booking_link_is_sent_again_to_the_contact_on_record(app):
     owner = app.test_client()
     day, times = first_free_time(owner)
     book_through_the_form(owner, day, times[0], email="Olena@Example.org")
-    reference = re.search(r"TB-\w{4}-\w{4}", owner.get("/uk/booking/").get_data(as_text=True))[0]
+    reference = re.search(
+        r"TB-\w{4}-\w{4}", owner.get("/uk/booking/").get_data(as_text=True).replace("<wbr>", "")
+    )[0]
     outbox = Outbox()
     outbox.deliver(app)
     assert ask_again(app, reference, "olena@example.org").status_code == 303
     [(channel, recipient, text)] = outbox.deliver(app)
     assert (channel, recipient) == ("email", "olena@example.org")
     _, page = opened(app, short_link(text))
-    assert page.status_code == 200 and reference in page.get_data(as_text=True)
+    assert page.status_code == 200 and reference in page.get_data(as_text=True).replace("<wbr>", "")
     lost = owner.get("/uk/booking/")  # the old cookie
     assert lost.status_code == 404 and in_ukrainian(app, REPLACED) in lost.get_data(as_text=True)
 
@@ -323,7 +327,9 @@ def test_a_draft_sent_from_another_phone_says_so_on_the_first(app, forms):
         assert page.status_code == 404 and sent_page in html and case.reference in html
         assert "token=" not in html  # nothing of the case but its reference and date
     start = first_phone.get(f"{REG}/").get_data(as_text=True)
-    assert case.reference in start  # the start page says it was sent, not "start again"
+    assert case.reference in start.replace(
+        "<wbr>", ""
+    )  # the start page says it was sent, not "start again"
     _, from_sms = opened(app, short_link(sms_text))  # the SMS link, used up by the second phone
     assert from_sms.status_code == 404 and sent_page in from_sms.get_data(as_text=True)
 
@@ -336,7 +342,9 @@ def test_a_draft_sent_from_another_phone_says_so_on_the_first(app, forms):
         == status_link
     )
     _, status = opened(app, status_link)
-    assert status.status_code == 200 and case.reference in status.get_data(as_text=True)
+    assert status.status_code == 200 and case.reference in status.get_data(as_text=True).replace(
+        "<wbr>", ""
+    )
 
 
 def test_the_receipt_shows_the_same_status_link_after_a_double_submit(app, forms):
@@ -614,3 +622,11 @@ def test_a_resume_link_opened_several_times_at_once_is_not_a_500(app, forms):
     for thread in threads:
         thread.join()
     assert results.count(302) == 1 and set(results) <= {302, 404}  # one wins; the rest: replaced
+
+
+def test_a_reference_breaks_only_after_its_dashes():
+    """Read out at the desk, a reference must never split inside a group ("K3WM" / "-92KD")."""
+    from portal.links.references import breakable
+
+    assert str(breakable("TB-K3WM-92KD")) == "TB-<wbr>K3WM-<wbr>92KD"
+    assert str(breakable("<b>-x")) == "&lt;b&gt;-<wbr>x"

@@ -4,6 +4,8 @@ import re
 import secrets
 import unicodedata
 
+from markupsafe import Markup, escape
+
 # No 0/O, 1/I/L or 5/S that people mix up when reading a reference aloud, and no vowels, so a
 # reference never spells a word.
 ALPHABET = "2346789BCDFGHJKMNPQRTVWXYZ"
@@ -30,3 +32,9 @@ def normalise(text: str, prefixes: tuple[str, ...] = ("FG", "TB")) -> str | None
         return None
     prefix, chars = match.groups()
     return f"{prefix}-{chars[:4]}-{chars[4:]}"
+
+
+def breakable(reference: str) -> Markup:
+    """A reference for a page, which may break only after its dashes ("TB-K3WM-" / "92KD"):
+    never inside a group, which would have to be read out at the desk across two lines."""
+    return Markup("-<wbr>").join(escape(part) for part in reference.split("-"))
