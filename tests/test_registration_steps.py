@@ -49,6 +49,18 @@ def test_the_family_member_themselves_is_asked_their_name_in_the_passport(forms)
     assert forms.post(f"{BASE}/registrant", answers).status_code == 302
 
 
+def test_someone_registering_themselves_starts_the_family_members_with_themselves(forms):
+    fill_in(forms, lang="en", until="registrant")
+    answers = {"role": "self", "name": "مريم أحمدي", "passport_name": "Maryam Ahmadi"}
+    assert forms.post(f"{BASE}/registrant", answers).status_code == 302
+    page = html_of(forms.client.get(f"{BASE}/family-members/0"))
+    assert "Start with yourself" in page
+    assert 'value="Maryam Ahmadi"' in page and 'value="مريم أحمدي"' in page
+    forms.post(f"{BASE}/registrant", {**answers, "role": "relative"})  # a relative instead
+    relative = html_of(forms.client.get(f"{BASE}/family-members/0"))
+    assert "Start with yourself" not in relative and 'value="Maryam Ahmadi"' not in relative
+
+
 def test_a_relative_needs_no_passport_name(forms):
     fill_in(forms, lang="en", until="registrant")
     answers = {"role": "relative", "name": "Olena Petrenko", "passport_name": ""}

@@ -170,7 +170,16 @@ def family_members():
 def family_member(position):
     if position > len(services.members(g.draft)) or position >= MAX_MEMBERS:
         abort(404)
-    form = forms.FamilyMemberForm(data=services.answers(g.draft, MEMBER_STEP, position))
+    saved = services.answers(g.draft, MEMBER_STEP, position)
+    registrant = services.answers(g.draft, "registrant") or {}
+    # Someone registering themselves is the first family member: their name is filled in.
+    yourself = position == 0 and saved is None and registrant.get("role") == "self"
+    if yourself:
+        saved = {
+            "passport_name": registrant.get("passport_name"),
+            "native_name": registrant.get("name"),
+        }
+    form = forms.FamilyMemberForm(data=saved)
     if not switching_language(form) and form.validate_on_submit():
         services.save_step(get_session(), g.draft, MEMBER_STEP, form.data, position)
         if request.form.get("action") == "save":
@@ -183,8 +192,9 @@ def family_member(position):
     if request.args.get("return") == "check":
         back_url = url_for(".check")
     return render_template(
-        "registration/member.html", form=form, position=position, back_url=back_url
-    )
+        "registration/member.html", form=form, position=position, back_url=back_url,
+        yourself=yourself,
+    )  # fmt: skip
 
 
 @bp.route("/family-members/<int:position>/remove", methods=["GET", "POST"])
