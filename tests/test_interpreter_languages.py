@@ -60,6 +60,14 @@ def test_the_twelve_come_first_then_the_rest_by_name_then_other(app, code):
         context.pop()
 
 
+def test_names_cldr_lacks_in_the_readers_language_come_last():
+    """Tigrinya has no CLDR name for Dinka or Tagalog: shown in English, after the Ge'ez ones."""
+    from babel import Locale
+
+    names = [lang.name for lang in languages.more_languages(Locale.parse("ti"))]
+    assert names[-2:] == ["Dinka", "Tagalog"] and not names[0].isascii()
+
+
 def test_sorting_sets_accents_aside_and_puts_norwegian_letters_after_z():
     names = ["Østerriksk", "Ålandsk", "Zulu", "Ærlig", "Émile", "Ewe"]
     assert sorted(names, key=lambda name: languages._sort_key(name, "nb")) == [

@@ -130,7 +130,14 @@ def portal_languages(reader: Locale | None = None) -> list[Language]:
 def more_languages(reader: Locale | None = None) -> list[Language]:
     reader = reader or current_locale().babel
     found = [lang for tag in MORE_LANGUAGES if (lang := _language(tag, reader))]
-    return sorted(found, key=lambda lang: _sort_key(lang.name, reader.language))
+    # Names CLDR lacks in the reader's language (shown in English) come after the reader's own.
+    return sorted(
+        found,
+        key=lambda lang: (
+            _cldr(lang.tag) not in reader.languages,
+            _sort_key(lang.name, reader.language),
+        ),
+    )
 
 
 def known_tags() -> set[str]:
