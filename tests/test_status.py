@@ -199,3 +199,24 @@ def test_numbers_that_identify_someone_are_masked_on_the_status_page(app, status
     assert "15076500565" not in sent and "\u2022\u2022\u2022\u2022\u00a0565" in sent
     assert "2012 1234 5678" not in sent and "\u2022\u2022\u2022\u2022\u00a0678" in sent
     assert "123 4567" not in sent and "+380\u00a0\u2022\u2022\u2022\u2022\u00a045\u00a067" in sent
+
+
+def test_switching_language_keeps_a_half_written_answer(app, status_link):
+    _add_events(app, ("message_to_applicant", 5, QUESTION), status="waiting_for_applicant")
+    browser = app.test_client()
+    browser.get(status_link)
+    page = browser.get("/ar/status/").get_data(as_text=True)
+    assert 'form="answer-form" formaction="/ti/status/"' in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    switched = browser.post(
+        "/ti/status/", data={"answer": "ሰላም <b>", "switch_language": "ti", "csrf_token": token}
+    )
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="ti" dir="ltr">' in html
+    assert "ሰላም &lt;b&gt;</textarea>" in html and "error-summary" not in html
+    with app.app_context():  # nothing was sent
+        kinds = db.get_session().scalars(select(CaseEvent.kind)).all()
+        assert "applicant_message" not in kinds
+    # Without the picker's field a POST to the page sends nothing either.
+    other = browser.post("/ti/status/", data={"answer": "x", "csrf_token": token})
+    assert other.status_code == 303 and other.location == "/ti/status/"

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from portal.cases import labels, services
 from portal.cases.forms import AnswerForm
 from portal.db import get_session
+from portal.i18n.switching import switching_language
 from portal.links.exchange import exchange_link_token
 from portal.links.pages import abort_with_lost_link
 from portal.links.urls import absolute_url
@@ -17,10 +18,17 @@ bp.after_request(no_store)
 STATUS_COOKIE, STATUS_COOKIE_MAX_AGE = services.STATUS_COOKIE, services.STATUS_COOKIE_MAX_AGE
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @limiter.limit(lookup_limit, deduct_when=not_found)
 def show_status():
-    """?token=… is exchanged for a cookie and a clean URL; then the cookie finds the case."""
+    """?token=… is exchanged for a cookie and a clean URL; then the cookie finds the case. A
+    POST is only the language picker sending the answer form: the page comes back in the new
+    language with the answer as typed (nothing is sent)."""
+    if request.method == "POST":
+        form = AnswerForm()
+        if switching_language(form):
+            return _status_page(_case_from_cookie(), form)
+        return redirect(url_for(".show_status"), 303)
     exchanged = exchange_link_token(
         lambda token: services.case_for_status_token(get_session(), token),
         STATUS_COOKIE, STATUS_COOKIE_MAX_AGE, url_for(".show_status"), "status",
