@@ -316,6 +316,19 @@ def audit_rows(app, action: str | None = None) -> list:
         return list(db.get_session().scalars(query))
 
 
+def portal_lines_outside(folder: str, pattern: str, unless: str | None = None) -> list[str]:
+    """ "module:line" of every line of portal/ (not in the package `folder`) that matches
+    `pattern` and does not contain `unless`: for tests that keep one job in one place."""
+    package = ROOT / "portal"
+    return [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py")
+        if path.parent.name != folder
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(pattern, line) and not (unless and unless in line)
+    ]
+
+
 def csrf_token_in(html: str, prefix: str = "") -> str:
     """The CSRF token of a page's form (`prefix`: a form field prefix such as "bulk-")."""
     return re.search(rf'name="{prefix}csrf_token"[^>]*value="([^"]+)"', html).group(1)

@@ -1,11 +1,9 @@
 """Language negotiation at /, the picker, and the language prefix."""
 
-import re
-from pathlib import Path
-
 import pytest
 
 from portal.i18n import match_language_tag, negotiate
+from tests.conftest import portal_lines_outside
 
 
 @pytest.mark.parametrize(
@@ -113,12 +111,7 @@ def test_language_prefix_in_capitals_redirects_to_the_one_address(client, path, 
 def test_the_request_language_is_set_and_read_one_way():
     """Only i18n.use_locale() sets the request's language and only i18n.current_locale() reads it
     (templates get it as portal_locale); nobody else writes g.portal_locale or asks Flask-Babel."""
-    package = Path(__file__).resolve().parent.parent / "portal"
-    offenders = [
-        f"{path.relative_to(package)}:{number}"
-        for path in package.rglob("*.py")
-        if path.parent.name != "i18n"
-        for number, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"\bportal_locale\b|\bget_locale\(|flask_babel import .*\bget_locale\b", line)
-    ]
+    offenders = portal_lines_outside(
+        "i18n", r"\bportal_locale\b|\bget_locale\(|flask_babel import .*\bget_locale\b"
+    )
     assert offenders == []

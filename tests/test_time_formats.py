@@ -1,15 +1,14 @@
 """Every language gets the 24-hour clock and the day before the month, on pages, in staff pages
 and in text messages and e-mails (which use the same functions), with CLDR's words."""
 
-import re
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from babel import Locale
 
 from portal import i18n
 from portal.i18n import formatting
+from tests.conftest import portal_lines_outside
 
 MOMENT = datetime(2026, 12, 24, 12, 30, tzinfo=UTC)  # 13:30 at the office in Oslo
 
@@ -69,13 +68,9 @@ def test_messages_written_outside_a_request_follow_the_recipients_language(app):
 
 def test_nothing_else_formats_dates_for_readers():
     """Pages, messages and staff pages take dates and times from portal.i18n.formatting only."""
-    package = Path(__file__).resolve().parent.parent / "portal"
-    offenders = [
-        f"{path.relative_to(package)}:{number}"
-        for path in package.rglob("*.py")
-        if path.parent.name != "i18n"
-        for number, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"import .*\bformat_(date|time|datetime|skeleton)\b", line)
-        and "portal.i18n.formatting" not in line
-    ]
+    offenders = portal_lines_outside(
+        "i18n",
+        r"import .*\bformat_(date|time|datetime|skeleton)\b",
+        unless="portal.i18n.formatting",
+    )
     assert offenders == []

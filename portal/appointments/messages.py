@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from portal.appointments.models import Booking
 from portal.i18n import PortalLocale
+from portal.i18n.formatting import short_when
 from portal.links.short_links import new_short_link
 from portal.links.urls import public_url, short_link_url
-from portal.notify import outbox, sources, texts
+from portal.notify import outbox, sources
 from portal.notify.models import OutboxMessage
 from portal.profile import clock, get_profile
 from portal.security.masking import masked_email, masked_phone
@@ -112,7 +113,7 @@ def _values(session: Session, message: OutboxMessage, locale: PortalLocale) -> d
     else:  # made now: no private token waited in the outbox
         link = short_link_url(new_short_link(session, locale=locale.code, booking_id=booking.id))
     return {
-        "when": texts.short_when(clock.utc(booking.starts_at), locale.gettext),
+        "when": short_when(clock.utc(booking.starts_at), locale.gettext),
         "reference": booking.reference,
         "link": link,
         # Where to come: for the texts about an appointment that stands (confirmed, moved,
